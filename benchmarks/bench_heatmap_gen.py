@@ -9,6 +9,7 @@ from yolc_nb.heatmap_gen import (generate_heatmap_batch, centernet_targets_batch
                                  peak_error_study)
 
 torch.set_num_threads(1)
+LOAD = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "n/a"
 
 def cpu_model():
     try:
@@ -91,6 +92,7 @@ print(f"""
 ## heatmap_gen (notebook 02)
 
 - Machine: {cpu_model()}, {os.cpu_count()} logical cores (torch.set_num_threads(1)); torch {torch.__version__}, Python {platform.python_version()}
+- Load average (1 min) at start: {LOAD} (a shared machine: absolute times vary with load, ratios are measured side by side)
 - Date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}
 - Command: `python benchmarks/bench_heatmap_gen.py` (from the repo root)
 - Timings are medians (7 repeats; 3 for the Python loops), all measured in the same run.
