@@ -1,0 +1,317 @@
+#!/usr/bin/env python
+"""Widgets in a real browser: JupyterLab + Debian's Chromium driven by Playwright.
+
+For each notebook of `nbs/` with a widget (a code cell calling `interactive(`), in a temporary copy of `nbs/`:
+open it in JupyterLab, run all cells (the cells nbdev-test skips, `#| slow`/`#| gpu`/`#| eval: false`,
+are removed from the copy first), wait for the kernel to go idle, then for every displayed
+`ipywidgets.interactive`: screenshot its output, move each slider with the keyboard, check the
+output changed, and save the first before/after pair to `tests/browser/screenshots/`.
+A notebook fails when a cell shows an error, the kernel dies, a widget does not render,
+a slider move leaves the figure unchanged, or it defines a widget but displays none.
+
+    python tests/browser/test_widgets.py [NOTEBOOK ...] [--timeout S] [--out DIR] [--headed]
+
+Installs nothing: needs `chromium` on PATH (Debian: apt-get install chromium), `playwright`
+(pip, used only as a driver: never `playwright install`) and `jupyterlab` + `ipywidgets` in this Python.
+"""
+from __future__ import annotations
+import argparse, io, json, os, secrets, shutil, subprocess, sys, tempfile, time, urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _nbutil import NBS, REPO, free_port, has_widget, load_nb, notebooks, save_nb, strip_skipped  # noqa: E402
+
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+MAX_PNG = 150_000
+NB_SEL = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"   # the notebook in the visible tab
+ERROR_SEL = (f'{NB_SEL} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+             f'{NB_SEL} .jp-RenderedText[data-mime-type*="error"]')
+SLIDER_SEL = ".widget-slider, .widget-hslider"
+INTERACT_SEL = f"{NB_SEL} .widget-interact"
+
+# JupyterLab settings for the test: no news/update pop-ups, every cell kept in the DOM (no virtual scrolling).
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+
+def log(*a): print(*a, flush=True)
+
+
+class Lab:
+    "A JupyterLab server on 127.0.0.1, a free port and a random token, serving `root` (a temporary folder)."
+    def __init__(self, root: Path, tmp: Path):
+        self.root, self.port, self.token = root, free_port(), secrets.token_hex(24)
+        settings = tmp / "lab-settings"
+        for rel, val in LAB_SETTINGS.items():
+            p = settings / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(json.dumps(val))
+        env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "ws"),
+               "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "JUPYTER_DATA_DIR": str(tmp / "data"), "JUPYTER_CONFIG_DIR": str(tmp / "config"),
+               "IPYTHONDIR": str(tmp / "ipython"), "PYTHONUNBUFFERED": "1"}
+        env.pop("MPLBACKEND", None)      # the kernel must use matplotlib's inline backend, as in Lab and Colab
+        env.pop("YOLC_NB_SHARED_DATA", None)
+        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
+               f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={root}",
+               "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--ServerApp.terminals_enabled=False"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0: cmd.append("--allow-root")   # CI containers run as root
+        self.log = open(tmp / "jupyterlab.log", "w")
+        self.proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.time() + 120
+        while True:
+            if self.proc.poll() is not None:
+                self.log.flush()
+                tail = "\n".join((tmp / "jupyterlab.log").read_text(errors="replace").splitlines()[-30:])
+                raise RuntimeError(f"jupyterlab exited with {self.proc.returncode}:\n{tail}")
+            try:
+                self.api("status"); break
+            except OSError:
+                if time.time() > deadline: raise RuntimeError("jupyterlab did not answer within 120 s")
+                time.sleep(0.5)
+
+    def api(self, path, method="GET"):
+        req = urllib.request.Request(f"{self.url}/api/{path}", method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            body = r.read()
+        return json.loads(body) if body else None
+
+    def kernels(self) -> list[dict]: return self.api("kernels")
+
+    def shutdown_kernels(self):
+        for k in self.kernels():
+            try: self.api(f"kernels/{k['id']}", "DELETE")
+            except OSError: pass
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try: self.proc.wait(20)
+            except subprocess.TimeoutExpired: self.proc.kill(); self.proc.wait()
+        self.log.close()
+
+
+def _png_small(data: bytes) -> bytes:
+    "`data` (a PNG) as is when under MAX_PNG bytes, else reduced to a 256-colour palette, then halved until it fits."
+    if len(data) <= MAX_PNG: return data
+    from PIL import Image
+    im = Image.open(io.BytesIO(data)).convert("RGB")
+    while True:
+        buf = io.BytesIO()
+        im.quantize(256).save(buf, "PNG", optimize=True)
+        if buf.tell() <= MAX_PNG or im.width < 200: return buf.getvalue()
+        im = im.resize((im.width // 2, im.height // 2))
+
+
+class NotebookCheck:
+    "Open one notebook in Lab, run it, exercise its widgets; `problems` collects what failed."
+    def __init__(self, page, lab: Lab, name: str, out: Path, timeout: float):
+        self.page, self.lab, self.name, self.out, self.timeout = page, lab, name, out, timeout
+        self.stem, self.problems, self.notes = Path(name).stem, [], []
+
+    def fail(self, msg): self.problems.append(msg); log(f"  FAIL {msg}")
+
+    def kernel_state(self) -> str:
+        ks = self.lab.kernels()
+        return ks[0]["execution_state"] if ks else "none"
+
+    def wait_idle(self, timeout, settle=1.0) -> str:
+        "Wait until the kernel reports idle for `settle` seconds; returns the last state seen."
+        deadline, idle_since, st = time.time() + timeout, None, "none"
+        while time.time() < deadline:
+            st = self.kernel_state()
+            if st == "dead": return st
+            if st == "idle":
+                idle_since = idle_since or time.time()
+                if time.time() - idle_since >= settle: return st
+            else: idle_since = None
+            time.sleep(0.25)
+        return st
+
+    def run(self):
+        page, t0 = self.page, time.time()
+        page.goto(f"{self.lab.url}/lab/tree/{self.name}?reset&token={self.lab.token}")   # reset: no restored tabs
+        page.wait_for_function("""() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+            return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel
+                   && w.sessionContext.session.kernel.connectionStatus === 'connected'
+                   && w.sessionContext.session.kernel.status === 'idle'; }""", timeout=120_000)
+        page.wait_for_selector(f"{NB_SEL} .jp-Cell", timeout=60_000)
+        log(f"  opened, kernel idle ({time.time() - t0:.1f} s); running all cells")
+        # Run -> Run All Cells: the command the menu item and the command palette call; resolves when every cell ran.
+        ok = page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        st = self.wait_idle(self.timeout)
+        log(f"  ran all cells in {time.time() - t0:.1f} s, kernel {st}")
+        if st != "idle": self.fail(f"kernel {st} after running all cells"); return
+        pending = page.evaluate("""() => [...document.querySelectorAll('%s .jp-CodeCell .jp-InputPrompt')]
+                                   .filter(p => !/\\[\\d+\\]/.test(p.textContent)).length""" % NB_SEL)
+        errors = self.errors()
+        if errors: self.fail(f"{len(errors)} cell(s) show an error, first:\n{errors[0][:1500]}")
+        if ok is False or pending:
+            self.fail(f"run all did not complete ({pending} code cell(s) without an execution count)")
+        if self.problems: return
+        self.widgets()
+        errors = self.errors()
+        if errors: self.fail(f"an error appeared while moving sliders:\n{errors[0][:1500]}")
+        st = self.wait_idle(30)
+        if st != "idle": self.fail(f"kernel {st} after moving the sliders")
+
+    def errors(self) -> list[str]:
+        out = []
+        for el in self.page.query_selector_all(ERROR_SEL):
+            txt = el.inner_text()
+            mime = el.get_attribute("data-mime-type") or ""
+            if "error" in mime or "Traceback" in txt: out.append(txt)
+        for el in self.page.query_selector_all(f"{NB_SEL} .jupyter-widgets"):
+            txt = el.inner_text()
+            if "Error displaying widget" in txt or "Error rendering" in txt: out.append(txt)
+        return out
+
+    def shot(self, loc) -> bytes:
+        loc.scroll_into_view_if_needed()
+        self.page.wait_for_timeout(150)
+        return loc.screenshot(animations="disabled", caret="hide")
+
+    def shot_widget(self, w) -> bytes:
+        "The whole widget (sliders and figure), cut at the right edge of its widest part: the picture for the docs."
+        w.scroll_into_view_if_needed()
+        self.page.wait_for_timeout(150)
+        box = w.bounding_box()
+        right = w.evaluate("""e => Math.max(...[...e.querySelectorAll('.widget-output img, .widget-output svg, '
+                              + '.widget-slider, .widget-hslider, .widget-dropdown, .widget-label, .widget-readout')]
+                              .map(c => c.getBoundingClientRect().right))""")
+        width = min(box["width"], max(right - box["x"], 100) + 8) if right and right > box["x"] else box["width"]
+        return self.page.screenshot(clip={"x": box["x"], "y": box["y"], "width": width, "height": box["height"]},
+                                    animations="disabled", caret="hide")
+
+    def widgets(self):
+        page = self.page
+        interacts = page.locator(INTERACT_SEL)
+        try: interacts.first.wait_for(state="visible", timeout=20_000)
+        except Exception: pass
+        n = interacts.count()
+        if n == 0:
+            loading = page.locator(f"{NB_SEL} .jp-OutputArea-output", has_text="Loading widget").count()
+            self.fail("the notebook defines an `interactive(` widget but none is displayed"
+                      + (" (stuck at 'Loading widget...': widget extension missing?)" if loading else
+                         " (does the cell end on `w.result` instead of `w`?)"))
+            return
+        log(f"  {n} widget(s)")
+        for j in range(n):
+            self.widget(interacts.nth(j), f"w{j}" if n > 1 else "w0")
+
+    def widget(self, w, tag):
+        page = self.page
+        outl = w.locator(".widget-output").last
+        try: outl.locator("img, .jp-RenderedImage, svg").first.wait_for(state="visible", timeout=30_000)
+        except Exception: self.fail(f"{tag}: its output shows no figure"); return
+        sliders = w.locator(SLIDER_SEL)
+        ns = sliders.count()
+        if ns == 0: self.fail(f"{tag}: no slider"); return
+        first = before = self.shot(outl)
+        first_full = self.shot_widget(w)
+        saved = False
+        for i in range(ns):
+            s = sliders.nth(i)
+            label = (s.locator(".widget-label").first.inner_text() if s.locator(".widget-label").count() else f"slider{i}").strip()
+            handle = s.locator(".noUi-handle").first
+            readout = s.locator(".widget-readout").first
+            if s.locator(".noUi-handle[disabled], .noUi-target[disabled]").count() or handle.count() == 0:
+                self.notes.append(f"{tag}/{label}: disabled"); continue
+            v0 = readout.inner_text() if readout.count() else None
+            after, v1 = None, v0
+            for key in ("ArrowRight", "ArrowLeft"):
+                handle.focus()
+                for _ in range(3): handle.press(key); page.wait_for_timeout(60)
+                v1 = readout.inner_text() if readout.count() else None
+                if v1 != v0: break
+            if v1 == v0:
+                self.notes.append(f"{tag}/{label}: a single value, cannot move"); continue
+            # the figure is redrawn by the kernel: poll the screenshot until it changes (or time runs out)
+            deadline = time.time() + 60
+            while time.time() < deadline:
+                self.wait_idle(30, settle=0.5)
+                after = self.shot(outl)
+                if after != before: break
+                page.wait_for_timeout(500)
+            if after == before: self.fail(f"{tag}: moving '{label}' {v0} -> {v1} left the figure unchanged"); continue
+            log(f"  {tag}: '{label}' {v0} -> {v1}: figure changed")
+            if not saved:
+                self.save(tag, "before", first_full); self.save(tag, "after", self.shot_widget(w)); saved = True
+            before = after
+
+    def save(self, tag, which, png):
+        self.out.mkdir(parents=True, exist_ok=True)
+        data = _png_small(png)
+        dst = self.out / f"{self.stem}_{tag}_{which}.png"
+        tmp = dst.with_suffix(".tmp.png")
+        tmp.write_bytes(data); os.replace(tmp, dst)
+        log(f"  saved {dst.relative_to(REPO) if dst.is_relative_to(REPO) else dst} ({len(data) // 1024} KB)")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("notebooks", nargs="*", help="notebook names in nbs/ (default: every notebook with a widget)")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds to run one notebook's cells")
+    ap.add_argument("--out", type=Path, default=SHOTS, help="where the before/after screenshots go")
+    ap.add_argument("--headed", action="store_true", help="show the browser (debugging)")
+    ap.add_argument("--nbs-dir", type=Path, default=NBS, help="the notebooks folder (a temporary copy is served)")
+    args = ap.parse_args(argv)
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium: log("chromium not found on PATH (Debian: apt-get install chromium)"); return 2
+    from playwright.sync_api import sync_playwright
+
+    names = [Path(n).name if n.endswith(".ipynb") else f"{n}.ipynb" for n in args.notebooks]
+    nbs = [args.nbs_dir / n for n in names] if names else [p for p in notebooks(args.nbs_dir) if has_widget(p)]
+    missing = [p.name for p in nbs if not p.exists()]
+    if missing: log(f"no such notebook(s): {missing}"); return 2
+    log(f"widget notebooks: {[p.name for p in nbs]}")
+    results, t_all = {}, time.time()
+    with tempfile.TemporaryDirectory(prefix="yolc_nb_browser_") as td:
+        tmp = Path(td)
+        root = tmp / "nbs"
+        shutil.copytree(args.nbs_dir, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_*", ".*"))
+        for p in nbs:
+            nb = load_nb(root / p.name)
+            if strip_skipped(nb): save_nb(nb, root / p.name)
+        lab = Lab(root, tmp)
+        log(f"jupyterlab at {lab.url} ({time.time() - t_all:.1f} s)")
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=chromium, headless=not args.headed, args=CHROMIUM_ARGS)
+                for p in nbs:
+                    log(f"== {p.name}")
+                    t0 = time.time()
+                    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+                    console = []
+                    page.on("pageerror", lambda e: console.append(str(e)))
+                    chk = NotebookCheck(page, lab, p.name, args.out, args.timeout)
+                    try: chk.run()
+                    except Exception as e: chk.fail(f"{type(e).__name__}: {str(e)[:800]}")
+                    finally:
+                        page.context.close()
+                        lab.shutdown_kernels()
+                    for c in console[:3]: log(f"  page error: {c[:300]}")
+                    for nt in chk.notes: log(f"  note: {nt}")
+                    results[p.name] = (not chk.problems, time.time() - t0)
+                    log(f"-- {p.name}: {'passed' if not chk.problems else 'FAILED'} in {time.time() - t0:.1f} s")
+                browser.close()
+        finally:
+            lab.stop()
+            if any(not ok for ok, _ in results.values()):
+                log("jupyterlab log (last 40 lines):")
+                for line in (tmp / "jupyterlab.log").read_text(errors="replace").splitlines()[-40:]: log("  " + line)
+    npass = sum(ok for ok, _ in results.values())
+    log(f"\nbrowser widget test: {len(results)} notebook(s) in {time.time() - t_all:.1f} s")
+    for n, (ok, dt) in results.items(): log(f"  {'pass' if ok else 'FAIL'}  {n}  {dt:.1f} s")
+    log(f"{npass} passed, {len(results) - npass} failed")
+    return 0 if npass == len(results) and results else (0 if not nbs else 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
