@@ -1,0 +1,156 @@
+#!/usr/bin/env python
+"""The docs site without Quarto: run nbdev's docs-time processing (`nbdev-proc-nbs`) and check what it produces.
+
+Quarto cannot be installed offline, so this checks the step before it. In a temporary copy of the project
+(`nbdev-proc-nbs` rewrites `nbs/nbdev.yml`, `nbs/sidebar.yml` and the module index), one notebook at a time:
+- every notebook is processed without error (docs time runs each notebook's import, export and show_doc cells);
+- every notebook produced a processed file in `_proc/`;
+- bilingual tabsets (`::: {.panel-tabset group="lang"}`) are balanced and each has `## English` and `## 中文`
+  (the distillation notebook, 05_kd_losses, must have at least one);
+- no nbdev-only directive line (`#| export`, `#| hide`, `#| default_exp`, ...) is left in a shown code cell;
+- no absolute path of a machine (`/work/`, `/tmp/`, `/root/`, `/home/`) appears in a processed file;
+- every notebook, as committed and as processed, has `metadata.widgets` only with its `state` key
+  (GitHub cannot render a notebook whose widget metadata lacks it);
+- with `--require-colab`: every notebook but index has the Colab install cell and the "Open in Colab" badge.
+
+    python tests/check_docs.py [--require-colab] [--keep]
+
+Prints one line per check, then `N passed, N failed`; exit status 1 on any failure.
+"""
+from __future__ import annotations
+import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _nbutil import NBS, REPO, cell_source, directives, load_nb, notebooks  # noqa: E402
+
+TABSET_RE = re.compile(r'^:::+\s*\{\.panel-tabset\s+group="lang"\}\s*$')
+DIV_OPEN_RE, DIV_CLOSE_RE = re.compile(r"^(:::+)\s*\S"), re.compile(r"^(:::+)\s*$")
+NBDEV_ONLY = {"export", "exports", "exporti", "exec_doc", "hide", "default_exp", "export_to", "hide_line", "filter_stream"}
+MACHINE_PATH_RE = re.compile(r"(?<![\w.])/(?:work|tmp|root|home)/")
+WIDGET_MIME = "application/vnd.jupyter.widget-state+json"
+BILINGUAL = "05_kd_losses"
+COLAB_MARK, BADGE_MARK = "google.colab", "colab.research.google.com/github/"
+
+def log(*a): print(*a, flush=True)
+
+class Checks:
+    def __init__(self): self.results = []
+    def __call__(self, name, ok, detail=""):
+        self.results.append((name, bool(ok)))
+        log(f"{'pass' if ok else 'FAIL'}  {name}" + (f"\n      {detail}".replace("\n", "\n      ") if detail and not ok else ""))
+        return ok
+
+def tabset_problems(md_lines: list[str]) -> tuple[list[str], int]:
+    "Problems with the `{.panel-tabset group=\"lang\"}` divs in the markdown `md_lines` (in order, across cells)."
+    probs, stack, n_tabsets = [], [], 0      # stack of (colons, is_tabset, headings)
+    for i, line in enumerate(md_lines):
+        s = line.rstrip()
+        if m := DIV_CLOSE_RE.match(s):
+            if not stack: probs.append(f"line {i}: `{s}` closes a div that was never opened"); continue
+            colons, is_tab, heads = stack.pop()
+            if is_tab:
+                miss = [h for h in ("English", "中文") if h not in heads]
+                if miss: probs.append(f"tabset {n_tabsets}: no `## {'` / `## '.join(miss)}` heading")
+        elif m := DIV_OPEN_RE.match(s):
+            is_tab = bool(TABSET_RE.match(s))
+            n_tabsets += is_tab
+            stack.append((m.group(1), is_tab, []))
+        elif s.startswith("## ") and stack and stack[-1][1]:
+            stack[-1][2].append(s[3:].strip())
+    probs += [f"a div opened with `{c}` is never closed" + (" (a lang tabset)" if t else "") for c, t, _ in stack]
+    return probs, n_tabsets
+
+def widget_state_problem(nb: dict) -> str:
+    w = nb.get("metadata", {}).get("widgets")
+    if w is None: return ""
+    if not isinstance(w, dict): return "metadata.widgets is not a mapping"
+    bad = [k for k, v in w.items() if not (isinstance(v, dict) and "state" in v)]
+    return f"metadata.widgets[{bad}] has no 'state' key" if bad else ""
+
+def stub_quarto(bin_dir: Path):
+    "A `quarto` that only fails: nbdev-proc-nbs otherwise tries to download and `sudo dpkg -i` Quarto."
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    q = bin_dir / "quarto"
+    q.write_text("#!/bin/sh\necho 'quarto is a stub (tests/check_docs.py): install Quarto to render the site' >&2\nexit 1\n")
+    q.chmod(0o755)
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--require-colab", action="store_true", help="also require the Colab install cell and badge")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary project copy (with its _proc/) and print it")
+    args = ap.parse_args(argv)
+    ck, t_all = Checks(), time.time()
+    nbs = notebooks()
+
+    log("== committed notebooks")
+    for p in nbs:
+        prob = widget_state_problem(load_nb(p))
+        ck(f"widget state: {p.name}", not prob, prob)
+    if args.require_colab:
+        for p in nbs:
+            if p.name == "index.ipynb": continue
+            src = [cell_source(c) for c in load_nb(p)["cells"]]
+            ok = any(COLAB_MARK in s for s in src[:3]) and any(BADGE_MARK in s for s in src[:4])
+            ck(f"colab cell and badge: {p.name}", ok, "run tests/add_colab_cells.py")
+
+    tmp = Path(tempfile.mkdtemp(prefix="yolc_nb_docs_"))
+    try:
+        proj = tmp / "proj"
+        proj.mkdir()
+        for f in ("pyproject.toml", "README.md", "LICENSE"):
+            if (REPO / f).exists(): shutil.copy2(REPO / f, proj / f)
+        ign = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "_proc", "_docs", ".quarto")
+        shutil.copytree(NBS, proj / "nbs", ignore=ign)
+        shutil.copytree(REPO / "yolc_nb", proj / "yolc_nb", ignore=ign)
+        env = {**os.environ}
+        env.pop("YOLC_NB_SHARED_DATA", None)
+        if not shutil.which("quarto"):
+            stub_quarto(tmp / "bin")
+            env["PATH"] = f"{tmp / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+        exe = shutil.which("nbdev-proc-nbs") or "nbdev-proc-nbs"
+        log("== nbdev-proc-nbs, one notebook at a time")
+        for p in nbs:
+            t0 = time.time()
+            r = subprocess.run([exe, "--file-glob", p.name, "--n-workers", "0"], cwd=proj, env=env,
+                               stdin=subprocess.DEVNULL, capture_output=True, text=True)
+            out = (r.stdout + r.stderr).strip()
+            err = [l for l in out.splitlines() if l.strip()]
+            i = next((k for k, l in enumerate(err) if l.startswith("Exception: ")), None)
+            detail = "\n".join(err[i:][:40] if i is not None else err[-25:])
+            ck(f"nbdev-proc-nbs: {p.name} ({time.time() - t0:.1f} s)", r.returncode == 0, detail)
+
+        proc = proj / "_proc"
+        log("== the processed files")
+        for p in nbs:
+            q = proc / p.name
+            if not ck(f"processed file: {p.name}", q.exists(), f"no {q.relative_to(proj)}"): continue
+            nb = load_nb(q)
+            md = [l for c in nb["cells"] if c["cell_type"] == "markdown" for l in cell_source(c).splitlines()]
+            probs, n_tab = tabset_problems(md)
+            if p.stem == BILINGUAL and n_tab == 0: probs.append('no `::: {.panel-tabset group="lang"}` tabset')
+            if n_tab or p.stem == BILINGUAL or probs:
+                ck(f"lang tabsets balanced, English and 中文: {p.name} ({n_tab} tabset(s))", not probs, "\n".join(probs))
+            left = [f"cell {i}: {k}" for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"
+                    for k in directives(c) if k in NBDEV_ONLY]
+            ck(f"no nbdev directive left visible: {p.name}", not left, "; ".join(left[:10]))
+            prob = widget_state_problem(nb)
+            ck(f"widget state (processed): {p.name}", not prob, prob)
+        hits = []
+        for f in sorted(proc.rglob("*")):
+            if f.is_file() and f.suffix in (".ipynb", ".md", ".qmd", ".yml", ".yaml", ".html", ".json", ".txt"):
+                for ln, line in enumerate(f.read_text(errors="replace").splitlines(), 1):
+                    if m := MACHINE_PATH_RE.search(line):
+                        hits.append(f"{f.relative_to(proc)}:{ln}: ...{line[max(0, m.start() - 40):m.end() + 40].strip()}...")
+        ck("no absolute machine path in _proc/", not hits, "\n".join(hits[:10]))
+    finally:
+        if args.keep: log(f"kept {tmp}")
+        else: shutil.rmtree(tmp, ignore_errors=True)
+    npass = sum(ok for _, ok in ck.results)
+    log(f"\ndocs checks in {time.time() - t_all:.1f} s")
+    log(f"{npass} passed, {len(ck.results) - npass} failed")
+    return 0 if npass == len(ck.results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
