@@ -62,11 +62,15 @@ def main(argv=None):
     ap.add_argument("--size", type=int, default=512)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--params-only", action="store_true", help="print the parameter table only (no timing)")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     B, S = a.batch, a.size
     started = datetime.datetime.now(datetime.timezone.utc)
 
+    if a.params_only:
+        print(markdown_table([(n, f"{c:,}") for n, c in parameter_table(default_modules())], ["module", "parameters"]))
+        return
     torch.manual_seed(0)
     cases = {"LightHRNet() (default)": LightHRNet(),
              "LightHRNet(n_channels=64)": LightHRNet(n_channels=64),
