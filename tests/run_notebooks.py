@@ -13,7 +13,7 @@
 Prints one line per notebook (pass/fail, seconds), then `N passed, N failed`; exit status 1 on any failure.
 """
 from __future__ import annotations
-import argparse, os, shutil, subprocess, sys, tempfile, time, venv
+import argparse, os, re, shutil, subprocess, sys, tempfile, time, venv
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -136,7 +136,7 @@ def run_one(path: Path, kernel_dir: Path, timeout: int, flags: set[str]):
         client.execute()
         return True, time.time() - t0, f"{removed} cell(s) skipped" if removed else ""
     except CellExecutionError as e:
-        lines = [l for l in str(e).splitlines() if l.strip()]
+        lines = [l for l in re.sub(r"\x1b\[[0-9;]*m", "", str(e)).splitlines() if l.strip()]   # no ANSI colours
         return False, time.time() - t0, "\n".join(lines[-25:])
     except (CellTimeoutError, DeadKernelError, RuntimeError) as e:
         return False, time.time() - t0, f"{type(e).__name__}: {str(e)[-1500:]}"

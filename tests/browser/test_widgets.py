@@ -224,9 +224,9 @@ class NotebookCheck:
                 self.notes.append(f"{tag}/{label}: disabled"); continue
             v0 = readout.inner_text() if readout.count() else None
             after, v1 = None, v0
-            for key in ("ArrowRight", "ArrowLeft"):
+            for key in ("PageUp", "PageDown", "ArrowRight", "ArrowLeft"):   # a big step first: a visible change
                 handle.focus()
-                for _ in range(3): handle.press(key); page.wait_for_timeout(60)
+                for _ in range(2): handle.press(key); page.wait_for_timeout(60)
                 v1 = readout.inner_text() if readout.count() else None
                 if v1 != v0: break
             if v1 == v0:
