@@ -7,14 +7,7 @@ import argparse, datetime, os, platform, statistics, sys, time
 import torch
 from yolc_nb.decoder import (LightHRNet, UNet, MultiScaleDecoder, StrideNeck, count_parameters,
                              default_modules, markdown_table, measure_saved_activations, parameter_table)
-
-
-def cpu_model() -> str:
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"): return line.split(":", 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or "unknown"
+from _common import cpu_model
 
 
 class BackboneNeck(torch.nn.Module):

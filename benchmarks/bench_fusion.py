@@ -8,14 +8,7 @@ import argparse, datetime, json, os, platform, statistics, sys, time
 from pathlib import Path
 import torch
 from yolc_nb.fusion import nms, batched_nms, greedy_nmm, _nms_torch, HAS_TORCHVISION
-
-
-def cpu_model():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"): return line.split(":", 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or "unknown"
+from _common import cpu_model, median_time as _median_time
 
 
 def notebook_function(name, nb=Path(__file__).resolve().parents[1] / "nbs" / "06_fusion.ipynb"):
@@ -41,11 +34,8 @@ def aerial_scene(n, seed=0, hw=(1050, 1400), n_classes=10):
 
 
 def median_time(fn, repeats):
-    fn()  # warm-up
-    ts = []
-    for _ in range(repeats):
-        t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+    "Median wall time (s), after one warm-up call."
+    return _median_time(fn, repeats, warmup=1, collect=False)
 
 
 def main(argv=None):

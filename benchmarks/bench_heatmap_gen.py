@@ -7,24 +7,10 @@ import datetime, gc, os, platform, statistics, sys, time
 import torch
 from yolc_nb.heatmap_gen import (generate_heatmap_batch, centernet_targets_batch, gaussian_radius, draw_gaussian,
                                  peak_error_study)
+from _common import cpu_model, median_time
 
 torch.set_num_threads(1)
 LOAD = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "n/a"
-
-def cpu_model():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"): return line.split(":", 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or "unknown"
-
-def median_time(fn, repeats):
-    ts = []
-    for _ in range(repeats):
-        gc.collect()
-        t = time.perf_counter(); out = fn(); ts.append(time.perf_counter() - t)
-        del out
-    return statistics.median(ts)
 
 # --- 1. keypoint heatmaps: seed double loop vs vectorised vs the allocation floor -------------------------------
 def seed_loop(kp, H, W, sigma=2.0):

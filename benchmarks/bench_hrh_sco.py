@@ -8,25 +8,13 @@ import datetime, gc, os, platform, statistics, sys, time
 import torch, torch.nn.functional as F
 from yolc_nb.hrh_sco import (HRH_VARIANTS, TinyDetector, hrh_sco_targets, collate, heatmap_branch_bytes, deform_conv2d_torch,
                              box_to_dcn_offset, make_split, run_variant, error_rows, markdown_table)
+from functools import partial
+from _common import cpu_model, median_time as _median_time
+median_time = partial(_median_time, warmup=2)
 
 torch.set_num_threads(1)
 LOAD = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "n/a"
 ACC = "--accuracy" in sys.argv
-
-def cpu_model():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"): return line.split(":", 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or "unknown"
-
-def median_time(fn, repeats, warmup=2):
-    for _ in range(warmup): fn()
-    ts = []
-    for _ in range(repeats):
-        gc.collect()
-        t = time.perf_counter(); fn(); ts.append(time.perf_counter() - t)
-    return statistics.median(ts)
 
 # --- 1. memory of the heatmap (+ offset) branch and training step time, batch 8 -------------------------------
 B, SIZE, NC = 8, 128, 3

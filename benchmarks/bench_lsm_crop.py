@@ -11,14 +11,7 @@ import torch
 from yolc_nb.data import SyntheticAerial, make_meta
 from yolc_nb.heatmap_gen import centernet_targets
 from yolc_nb.lsm_crop import LSM
-
-
-def cpu_model() -> str:
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"): return line.split(":", 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or "unknown"
+from _common import cpu_model, time_calls
 
 
 def published_lsm(heat_bchw: torch.Tensor, jpeg_dir=None) -> np.ndarray:
@@ -56,10 +49,8 @@ def published_lsm(heat_bchw: torch.Tensor, jpeg_dir=None) -> np.ndarray:
 
 
 def median_time(fn, repeats):
-    fn()                                                    # warm-up
-    ts = []
-    for _ in range(repeats):
-        t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
+    "Median and minimum wall time (s), after one warm-up call."
+    ts = time_calls(fn, repeats, warmup=1, collect=False)
     return statistics.median(ts), min(ts)
 
 
