@@ -198,7 +198,7 @@ class NotebookCheck:
             loading = page.locator(f"{NB_SEL} .jp-OutputArea-output", has_text="Loading widget").count()
             self.fail("the notebook defines an `interactive(` widget but none is displayed"
                       + (" (stuck at 'Loading widget...': widget extension missing?)" if loading else
-                         " (does the cell end on `w.result` instead of `w`?)"))
+                         " (end a cell that nbdev-test runs, not only a `#| slow` one, on `w`, not `w.result`)"))
             return
         log(f"  {n} widget(s)")
         for j in range(n):
@@ -208,7 +208,9 @@ class NotebookCheck:
         page = self.page
         outl = w.locator(".widget-output").last
         try: outl.locator("img, .jp-RenderedImage, svg").first.wait_for(state="visible", timeout=30_000)
-        except Exception: self.fail(f"{tag}: its output shows no figure"); return
+        except Exception:
+            self.fail(f"{tag}: its output shows no figure (`interactive(f, ...)` does not display what f returns: "
+                      "use `interactive(f, {'auto_display': True}, ...)` or call display(fig) inside f)"); return
         sliders = w.locator(SLIDER_SEL)
         ns = sliders.count()
         if ns == 0: self.fail(f"{tag}: no slider"); return
