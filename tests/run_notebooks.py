@@ -72,7 +72,8 @@ def link_host_torch(tmp: Path, site: Path) -> str:
     """Make this interpreter's torch (and only what torch needs) importable in the venv whose site-packages is `site`:
     symlinks in one folder, added by a `.pth` file. Colab also comes with torch preinstalled; this saves
     installing (and deleting) about a gigabyte. Returns a description, or '' when there is nothing to link."""
-    dists = torch_closure()
+    try: dists = torch_closure()
+    except ImportError: return ""          # no `packaging` here: install torch instead
     if "torch" not in dists: return ""
     link = tmp / "host-torch"
     link.mkdir()

@@ -11,7 +11,7 @@ a slider move leaves the figure unchanged, or it defines a widget but displays n
 
     python tests/browser/test_widgets.py [NOTEBOOK ...] [--timeout S] [--out DIR] [--headed]
 
-Installs nothing: needs `chromium` on PATH (Debian: apt-get install chromium), `playwright`
+Installs nothing: needs `chromium` on PATH (Debian: apt-get install chromium; or $CHROMIUM), `playwright`
 (pip, used only as a driver: never `playwright install`) and `jupyterlab` + `ipywidgets` in this Python.
 """
 from __future__ import annotations
@@ -264,7 +264,7 @@ def main(argv=None) -> int:
     ap.add_argument("--nbs-dir", type=Path, default=NBS, help="the notebooks folder (a temporary copy is served)")
     args = ap.parse_args(argv)
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium: log("chromium not found on PATH (Debian: apt-get install chromium)"); return 2
     from playwright.sync_api import sync_playwright
 
