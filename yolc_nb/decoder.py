@@ -573,5 +573,6 @@ def feature_map_viewer(model:LightHRNet, image):
     with torch.no_grad(): feats = model.stage_outputs(image[None])
     model.train(was_training)
     return interactive(lambda stage, branch, channel: render_feature_map(image, feats, stage, branch, channel),
+                       {"auto_display": True},   # show the returned (closed) figure in the widget's output
                        stage=IntSlider(1, 1, len(feats)), branch=IntSlider(0, 0, max(len(f) for f in feats) - 1),
                        channel=IntSlider(0, 0, max(t.shape[1] for f in feats for t in f) - 1))
