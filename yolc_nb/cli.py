@@ -13,7 +13,7 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from .data import SyntheticAerial, to_coco, preview_figure, load_coco, atomic_write_text, make_meta, CLASS_STYLES
-from .fusion import Detections
+from .fusion import Detections, coco_eval, precision_recall
 from .train import TrainConfig, DataConfig, train, distill, build_datasets, evaluate_model
 from .detector import read_checkpoint
 
@@ -172,27 +172,8 @@ DEMO_SETTINGS = {
 
 def pr_curve(gt_ds, dets:list, iou:float=0.5) -> tuple:
     "(recall points [101], precision [101]) at IoU `iou`, all sizes, averaged over classes with ground truth (pycocotools)."
-    import contextlib, io
-    from pycocotools.coco import COCO
-    from pycocotools.cocoeval import COCOeval
-    samples = [gt_ds[i] for i in range(len(gt_ds))]
-    images = [dict(id=int(s["image_id"]), height=int(s["meta"]["ori_shape"][0]), width=int(s["meta"]["ori_shape"][1])) for s in samples]
-    anns = []
-    for s in samples:
-        for (x1, y1, x2, y2), l in zip(s["boxes"].tolist(), s["labels"].tolist()):
-            anns.append(dict(id=len(anns) + 1, image_id=int(s["image_id"]), bbox=[x1, y1, x2 - x1, y2 - y1], area=(x2 - x1) * (y2 - y1),
-                             category_id=int(l), iscrowd=0))
-    cats = [dict(id=c) for c in range(getattr(gt_ds, "num_classes", 1 + max([a["category_id"] for a in anns], default=0)))]
-    res = [r for d in dets for r in d.to_coco()]
-    rec = np.linspace(0, 1, 101)
-    if not res: return rec, np.zeros(101)
-    with contextlib.redirect_stdout(io.StringIO()):
-        g = COCO(); g.dataset = dict(images=images, annotations=anns, categories=cats); g.createIndex()
-        E = COCOeval(g, g.loadRes(res), "bbox"); E.params.maxDets = [1500]; E.params.areaRng = [[0, 1e10]]; E.params.areaRngLbl = ["all"]
-        E.evaluate(); E.accumulate()
-    p = E.eval["precision"][int(np.argmin(np.abs(E.params.iouThrs - iou))), :, :, 0, 0]   # [101, K]
-    p = np.where(p < 0, np.nan, p)
-    return rec, np.nan_to_num(np.nanmean(p, 1)) if np.isfinite(p).any() else np.zeros(101)
+    if not any(len(d) for d in dets): return np.linspace(0, 1, 101), np.zeros(101)
+    return precision_recall(coco_eval(gt_ds, dets, area_ranges="coco", max_dets=(1500,)), iou=iou)
 
 # %% ../nbs/09_cli.ipynb #b78882c8
 def _draw(ax, image, dets, crops=None, gt_boxes=None, score_thr=0.3, title=None):

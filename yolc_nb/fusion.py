@@ -24,8 +24,8 @@ except Exception:  # torchvision absent, or present but its compiled ops do not 
 
 # %% auto #0
 __all__ = ['MAX_PAIRS', 'MATCH_METRICS', 'FUSION_METHODS', 'AREA_RANGES', 'DEFAULT_MAX_DETS', 'Detections',
-           'remap_bboxes_to_full', 'nms', 'batched_nms', 'greedy_nmm', 'yolc_fusion', 'fuse_detections', 'evaluate',
-           'render_fusion', 'fusion_viewer']
+           'remap_bboxes_to_full', 'nms', 'batched_nms', 'greedy_nmm', 'yolc_fusion', 'fuse_detections',
+           'precision_recall', 'coco_eval', 'evaluate', 'render_fusion', 'fusion_viewer']
 
 # %% ../nbs/06_fusion.ipynb #b22b8f63
 def _check_dets(boxes, scores, labels=None):
@@ -410,6 +410,14 @@ def _dets_to_results_raw(dets, image_ids):
             raise ValueError(f"`dets` result {i} must be a dict with image_id, bbox, score, category_id; got {r if not isinstance(r, dict) else sorted(r)}")
     return [dict(r) for r in dets]
 
+def precision_recall(E, iou:float=0.5, area:str="all"):
+    "(recall points [101], precision [101]) of an accumulated `COCOeval` at IoU `iou`, the largest maxDets, averaged over the classes with ground truth."
+    p = E.params
+    prec = E.eval["precision"][int(np.argmin(np.abs(p.iouThrs - iou))), :, :, p.areaRngLbl.index(area), -1]   # [101, K]
+    prec = np.where(prec < 0, np.nan, prec)
+    rec = np.asarray(p.recThrs)
+    return rec, (np.nan_to_num(np.nanmean(prec, 1)) if np.isfinite(prec).any() else np.zeros(len(rec)))
+
 def _summarize(E, ap, area="all", iou=None):
     "pycocotools' `_summarize` rule at the largest maxDets: mean of the entries that are not -1."
     p = E.params
@@ -419,8 +427,8 @@ def _summarize(E, ap, area="all", iou=None):
     s = s[s > -1]
     return float(np.mean(s)) if s.size else -1.0
 
-def evaluate(gt, dets, area_ranges="coco", max_dets=None, area_from="field", cat_ids=None, verbose=False) -> dict:
-    "COCO bbox metrics by pycocotools with COCO or AI-TOD size ranges: AP, AP50, AP75, per-size APs and AR."
+def coco_eval(gt, dets, area_ranges="coco", max_dets=None, area_from="field", cat_ids=None, verbose=False):
+    "pycocotools' `COCOeval` of `dets` against `gt`, evaluated and accumulated, with COCO or AI-TOD size ranges."
     try:
         from pycocotools.coco import COCO
         from pycocotools.cocoeval import COCOeval
@@ -451,6 +459,12 @@ def evaluate(gt, dets, area_ranges="coco", max_dets=None, area_from="field", cat
         E.params.areaRngLbl = list(ranges)
         E.params.maxDets = list(max_dets)
         E.evaluate(); E.accumulate()
+    return E
+
+def evaluate(gt, dets, area_ranges="coco", max_dets=None, area_from="field", cat_ids=None, verbose=False) -> dict:
+    "COCO bbox metrics by pycocotools with COCO or AI-TOD size ranges: AP, AP50, AP75, per-size APs and AR."
+    E = coco_eval(gt, dets, area_ranges, max_dets, area_from, cat_ids, verbose)
+    ranges, max_dets = AREA_RANGES[area_ranges], tuple(E.params.maxDets)
     out = {"AP": _summarize(E, True), "AP50": _summarize(E, True, iou=0.5), "AP75": _summarize(E, True, iou=0.75)}
     out.update({f"AP_{k}": _summarize(E, True, k) for k in ranges if k != "all"})
     out["AR"] = _summarize(E, False)
