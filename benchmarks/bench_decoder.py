@@ -1,12 +1,12 @@
-"""Parameter counts and CPU forward+backward time of the yolc_nb.decoder modules.
+"""Parameter counts and CPU forward+backward time of the yolc_nb.backbones and yolc_nb.necks_heads modules.
 
 Run from the repository root:  python benchmarks/bench_decoder.py [--batch 8 --size 512 --repeats 3 --threads 1]
 Prints a markdown section for BENCHMARKS.md.
 """
 import argparse, datetime, os, platform, statistics, sys, time
 import torch
-from yolc_nb.decoder import (LightHRNet, UNet, MultiScaleDecoder, StrideNeck, count_parameters,
-                             default_modules, markdown_table, measure_saved_activations, parameter_table)
+from yolc_nb.backbones import LightHRNet, UNet, count_parameters, markdown_table
+from yolc_nb.necks_heads import MultiScaleDecoder, StrideNeck, default_modules, measure_saved_activations, parameter_table
 from _common import cpu_model
 
 

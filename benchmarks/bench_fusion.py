@@ -2,7 +2,7 @@
 
 Run from the repo root:  python benchmarks/bench_fusion.py [--boxes 3000 --repeats 7 --threads 1]
 Prints a markdown section (machine, date, command, medians and ratios measured side by side in one run).
-The naive reference is the notebook's own `nms_naive` cell (nbs/06_fusion.ipynb), executed here, not a copy.
+The naive reference is the notebook's own `nms_naive` cell (nbs/08_fusion.ipynb), executed here, not a copy.
 """
 import argparse, datetime, json, os, platform, statistics, sys, time
 from pathlib import Path
@@ -11,7 +11,7 @@ from yolc_nb.fusion import nms, batched_nms, greedy_nmm, _nms_torch, HAS_TORCHVI
 from _common import cpu_model, median_time as _median_time
 
 
-def notebook_function(name, nb=Path(__file__).resolve().parents[1] / "nbs" / "06_fusion.ipynb"):
+def notebook_function(name, nb=Path(__file__).resolve().parents[1] / "nbs" / "08_fusion.ipynb"):
     "Execute the notebook cell that defines `name` and return the function."
     for c in json.loads(nb.read_text())["cells"]:
         src = "".join(c["source"])

@@ -75,7 +75,7 @@ t_study = time.perf_counter() - t0
 # --- report ---------------------------------------------------------------------------------------------------
 ms = lambda t: f"{1000 * t:.1f} ms"
 print(f"""
-## heatmap_gen (notebook 02)
+## heatmap_gen (`04_heatmap_gen`)
 
 - Machine: {cpu_model()}, {os.cpu_count()} logical cores (torch.set_num_threads(1)); torch {torch.__version__}, Python {platform.python_version()}
 - Load average (1 min) at start: {LOAD} (a shared machine: absolute times vary with load, ratios are measured side by side)

@@ -1,5 +1,5 @@
 """Benchmark for `yolc_nb.hrh_sco`: heatmap-branch memory, training step time per head variant, pure-torch DCN cost,
-and (with --accuracy) the centre-error experiment of notebook 03.
+and (with --accuracy) the centre-error experiment of `05_hrh_sco`.
 
 Run from the repo root:  python benchmarks/bench_hrh_sco.py [--accuracy]
 Prints a markdown section (machine, date, command, medians and ratios measured side by side in one run).
@@ -61,7 +61,7 @@ if ACC:
 # --- report ---------------------------------------------------------------------------------------------------
 now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 base = "YOLC baseline"
-print("## hrh_sco (notebook 03)\n")
+print("## hrh_sco (`05_hrh_sco`)\n")
 print(f"- Machine: {cpu_model()}, {os.cpu_count()} logical cores (torch.set_num_threads(1)); torch {torch.__version__}, Python {platform.python_version()}")
 print(f"- Load average (1 min) at start: {LOAD} (a shared machine: absolute times vary with load, ratios are measured side by side)")
 print(f"- Date: {now}")

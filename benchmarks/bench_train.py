@@ -9,7 +9,7 @@ import argparse, datetime, os, platform, statistics, tempfile, time
 import torch
 from yolc_nb.train import TrainConfig, train, distill
 from yolc_nb.detector import detector_config
-from yolc_nb.decoder import count_parameters
+from yolc_nb.backbones import count_parameters
 
 
 def cpu_model() -> str:
@@ -64,7 +64,7 @@ def main(argv=None):
             ips = [throughput(kind, models[name], a.size, a.batch, a.steps, f"{t}/{kind}_{name}_{i}", teacher)[0] for i in range(a.repeats)]
             rows.append((label, params[name], statistics.median(ips), min(ips), max(ips)))
     base = rows[0][2]
-    print("## train (notebook 08)\n")
+    print("## train (`11_train`)\n")
     print(f"- Machine: {cpu_model()}, {os.cpu_count()} logical cores, torch threads {torch.get_num_threads()}; torch {torch.__version__}, Python {platform.python_version()}")
     print(f"- Load average (1 min) at start: {load:.2f} (a shared machine: absolute speeds vary with load; ratios are measured side by side)")
     print(f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")

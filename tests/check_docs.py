@@ -6,7 +6,7 @@ Quarto cannot be installed offline, so this checks the step before it. In a temp
 - every notebook is processed without error (docs time runs each notebook's import, export and show_doc cells);
 - every notebook produced a processed file in `_proc/`;
 - bilingual tabsets (`::: {.panel-tabset group="lang"}`) are balanced and each has `## English` and `## 中文`
-  (the distillation notebook, 05_kd_losses, must have at least one);
+  (the distillation notebook, 07_kd_losses, must have at least one);
 - no nbdev-only directive line (`#| export`, `#| hide`, `#| default_exp`, ...) is left in a shown code cell;
 - no absolute path of a machine (`/work/`, `/tmp/`, `/root/`, `/home/`) appears in a processed file;
 - every notebook, as committed and as processed, has `metadata.widgets` only with its `state` key
@@ -29,7 +29,7 @@ DIV_OPEN_RE, DIV_CLOSE_RE = re.compile(r"^(:::+)\s*\S"), re.compile(r"^(:::+)\s*
 NBDEV_ONLY = {"export", "exports", "exporti", "exec_doc", "hide", "default_exp", "export_to", "hide_line", "filter_stream"}
 MACHINE_PATH_RE = re.compile(r"(?<![\w.])/(?:work|tmp|root|home)/")
 WIDGET_MIME = "application/vnd.jupyter.widget-state+json"
-BILINGUAL = "05_kd_losses"
+BILINGUAL = "07_kd_losses"
 COLAB_MARK, BADGE_MARK = "google.colab", "colab.research.google.com/github/"
 
 def log(*a): print(*a, flush=True)
