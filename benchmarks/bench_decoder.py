@@ -5,7 +5,8 @@ Prints a markdown section for BENCHMARKS.md.
 """
 import argparse, datetime, os, platform, statistics, sys, time
 import torch
-from yolc_nb.backbones import LightHRNet, UNet, count_parameters, markdown_table
+from yolc_nb.backbones import LightHRNet, UNet, count_parameters
+from yolc_nb.core import markdown_table
 from yolc_nb.necks_heads import MultiScaleDecoder, StrideNeck, default_modules, measure_saved_activations, parameter_table
 from _common import cpu_model
 

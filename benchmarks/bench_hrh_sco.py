@@ -7,7 +7,8 @@ Prints a markdown section (machine, date, command, medians and ratios measured s
 import datetime, gc, os, platform, statistics, sys, time
 import torch, torch.nn.functional as F
 from yolc_nb.hrh_sco import (HRH_VARIANTS, TinyDetector, hrh_sco_targets, collate, heatmap_branch_bytes, deform_conv2d_torch,
-                             box_to_dcn_offset, make_split, run_variant, error_rows, markdown_table)
+                             box_to_dcn_offset, make_split, run_variant, error_rows)
+from yolc_nb.core import markdown_table
 from functools import partial
 from _common import cpu_model, median_time as _median_time
 median_time = partial(_median_time, warmup=2)
@@ -86,4 +87,4 @@ if ACC:
     print(f"\n### Centre error (px) on 64 unseen 96x96 crops, 400 training steps per variant, batch 8 ({t_acc / 60:.1f} min in all)\n")
     print("Recall: share of true objects matched by a detection (score >= 0.1, same class, peak cell within max(4, 2s) px); "
           "errors over matched objects; per-class columns are means (AI-TOD classes by sqrt(area)).\n")
-    print(markdown_table(rows, ["variant", "decoding", "recall", "mean", "p90", "very_tiny", "tiny", "small", "medium"]))
+    print(markdown_table(rows, ["variant", "decoding", "recall", "mean", "p90", "very_tiny", "tiny", "small", "medium"], fmt="{:.2f}"))

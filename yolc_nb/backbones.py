@@ -13,9 +13,9 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 
 # %% auto #0
-__all__ = ['BACKBONES', 'count_parameters', 'markdown_table', 'unused_parameters', 'Backbone', 'register_backbone',
-           'BackboneFactory', 'conv_bn', 'BasicBlock', 'HRTransition', 'HRExchange', 'LightHRNet', 'ConvBlock',
-           'DecoderStage', 'UNet', 'render_feature_map', 'feature_map_viewer']
+__all__ = ['BACKBONES', 'count_parameters', 'unused_parameters', 'Backbone', 'register_backbone', 'BackboneFactory', 'conv_bn',
+           'BasicBlock', 'HRTransition', 'HRExchange', 'LightHRNet', 'ConvBlock', 'DecoderStage', 'UNet',
+           'render_feature_map', 'feature_map_viewer']
 
 # %% ../nbs/02_backbones.ipynb #a2391f49
 def _pair(size, name:str) -> tuple[int, int]:
@@ -40,11 +40,6 @@ def _shape(t) -> str:
 def count_parameters(module:nn.Module, trainable_only:bool=True) -> int:
     "Number of (trainable) parameters of `module`."
     return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
-
-def markdown_table(rows:list, headers:list) -> str:
-    "A GitHub markdown table."
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    return "\n".join(lines + ["| " + " | ".join(str(v) for v in r) + " |" for r in rows])
 
 # %% ../nbs/02_backbones.ipynb #1f617cb3
 def _tensors(out) -> list:

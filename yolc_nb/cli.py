@@ -12,10 +12,10 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from .data import SyntheticAerial, to_coco, preview_figure, load_coco, atomic_write_text, make_meta, CLASS_STYLES
+from .core import atomic_write, markdown_table, read_checkpoint
+from .data import SyntheticAerial, to_coco, preview_figure, load_coco, make_meta, CLASS_STYLES
 from .fusion import Detections, coco_eval, precision_recall
 from .train import TrainConfig, DataConfig, train, distill, build_datasets, evaluate_model
-from .detector import read_checkpoint
 
 # %% auto #0
 __all__ = ['DEMO_SETTINGS', 'cmd_data', 'config_from_args', 'load_model', 'cmd_eval', 'metrics_table', 'render_detections',
@@ -77,7 +77,7 @@ def _summary_line(r:dict) -> str:
 
 # %% ../nbs/13_cli.ipynb #4e1cec0b
 def load_model(ckpt, device="cpu"):
-    "The detector of a checkpoint written by `train`/`distill` (or `save_detector`), in eval mode, and its class names."
+    "The detector of a checkpoint written by `train`/`distill` (or `save_checkpoint`), in eval mode, and its class names."
     from yolc_nb.detector import load_detector
     ckpt = Path(ckpt)
     if not ckpt.is_file(): raise ValueError(f"checkpoint not found: {ckpt}")
@@ -98,10 +98,8 @@ def cmd_eval(ckpt, data:DataConfig|dict|None=None, batch_size:int=8, device="cpu
 
 def metrics_table(rows:dict, keys=("AP50", "AP", "AP_vt", "AP_t", "AP_s", "AR")) -> str:
     "A markdown table of `{name: metrics dict}`."
-    lines = ["| | " + " | ".join(keys) + " |", "|---|" + "---:|" * len(keys)]
-    for name, m in rows.items():
-        lines.append(f"| {name} | " + " | ".join("n/a" if m.get(k, -1) < 0 else f"{m[k]:.3f}" for k in keys) + " |")
-    return "\n".join(lines)
+    table = [[name] + [None if m.get(k, -1) < 0 else m[k] for k in keys] for name, m in rows.items()]   # -1: no ground truth
+    return markdown_table(table, ["run", *keys], align="l" + "r" * len(keys))
 
 # %% ../nbs/13_cli.ipynb #5fc7aa64
 def render_detections(image:torch.Tensor, # [3, H, W] in 0..1
@@ -157,7 +155,7 @@ def cmd_predict(path, ckpt, out="runs/predict", score_thr:float=0.3, crop:bool=T
         fig = render_detections(img, d, crops[0], names, score_thr=score_thr, title=f"{f.name}: {int((d.scores >= score_thr).sum())} detections")
         fig.savefig(out / f"{f.stem}_det.png", dpi=100)
     coco = dict(images=images, annotations=anns, categories=[dict(id=i + 1, name=n) for i, n in enumerate(names)], crops=crops_out)
-    atomic_write_text(out / "predictions.coco.json", json.dumps(coco))
+    atomic_write(out / "predictions.coco.json", json.dumps(coco))
     return dict(images=len(images), detections=len(anns), skipped=skipped, json=str(out / "predictions.coco.json"))
 
 # %% ../nbs/13_cli.ipynb #735a4dc5
@@ -284,7 +282,7 @@ def run_demo(out="runs/demo", quick:bool=False, seed:int=0, progress:bool=True, 
           f"![detections]({figs['detections']})", "", f"![precision-recall]({figs['pr_curves']})", "",
           "Teacher/student difference maps (heatmap probabilities, per-pixel KL, decoded box error):", ""]
     md += [f"![{k}]({v})" for k, v in figs.items() if k.startswith("difference")]
-    atomic_write_text(out / "report.md", "\n".join(md) + "\n")
+    atomic_write(out / "report.md", "\n".join(md) + "\n")
     return dict(metrics={k: r["metrics"] for k, r in runs.items()}, table=table, seconds=total, timings=timings,
                 report=out / "report.md", settings=s)
 

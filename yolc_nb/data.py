@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch.utils.data import Dataset
+from .core import atomic_write
 
 # %% auto #0
 __all__ = ['BOX_FORMATS', 'VISDRONE_LOG_SIZE', 'VISDRONE_REF_HEIGHT', 'AITOD_SIZE_CLASSES', 'CLASS_STYLES', 'VISDRONE_CLASSES',
            'box_convert', 'box_area', 'box_iou', 'find_shared_data', 'interval_coverage', 'box_coverage',
            'aitod_size_class', 'make_meta', 'render_objects', 'SyntheticAerial', 'show_sample', 'preview_figure',
-           'size_histograms', 'collate', 'DetectionDataset', 'load_coco', 'atomic_write_text', 'to_coco',
-           'load_visdrone']
+           'size_histograms', 'collate', 'DetectionDataset', 'load_coco', 'to_coco', 'load_visdrone']
 
 # %% ../nbs/01_data.ipynb #19ff51de
 BOX_FORMATS = ("xyxy", "xywh", "cxcywh")
@@ -370,13 +370,6 @@ def load_coco(json_path, image_dir=None) -> DetectionDataset:
     return DetectionDataset(list(recs.values()), [c["name"] for c in cats], image_dir, cat_ids, source=str(path.name))
 
 # %% ../nbs/01_data.ipynb #331cc0a4
-def atomic_write_text(path, text:str):
-    "Write `text` to `path` through a temporary file in the same folder and a rename, so readers never see half a file."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
 def to_coco(ds, json_path=None, image_dir=None, progress:bool=False) -> dict:
     "COCO dict of a kit data set; written to `json_path` (and images to `image_dir` as PNG) when given."
     from tqdm.auto import tqdm
@@ -393,14 +386,16 @@ def to_coco(ds, json_path=None, image_dir=None, progress:bool=False) -> dict:
             import cv2
             if s["image"] is None: raise ValueError(f"`image_dir` given but sample {s['image_id']} has no pixels")
             im = (s["image"].permute(1, 2, 0).clamp(0, 1).numpy()[..., ::-1] * 255).round().astype(np.uint8)
-            cv2.imwrite(str(Path(image_dir) / fn), im)
+            ok, png = cv2.imencode(Path(fn).suffix or ".png", im)
+            if not ok: raise ValueError(f"image {fn!r} of sample {s['image_id']} could not be encoded (file name suffix {Path(fn).suffix!r})")
+            atomic_write(Path(image_dir) / fn, png.tobytes())
         for b, l in zip(box_convert(s["boxes"], "xyxy", "xywh").tolist(), s["labels"].tolist()):
             anns.append(dict(id=len(anns) + 1, image_id=s["image_id"], category_id=cat_ids[l], bbox=b, area=b[2] * b[3], iscrowd=0))
         for b in box_convert(s.get("ignore_boxes", torch.zeros(0, 4)), "xyxy", "xywh").tolist():
             ignores.append(dict(image_id=s["image_id"], bbox=b))
     d = dict(images=images, annotations=anns, categories=[dict(id=c, name=n) for c, n in zip(cat_ids, names)])
     if ignores: d["ignore_regions"] = ignores
-    if json_path is not None: atomic_write_text(json_path, json.dumps(d))
+    if json_path is not None: atomic_write(json_path, json.dumps(d))
     return d
 
 # %% ../nbs/01_data.ipynb #613f8857

@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/detector.html.md"""
 
 # %% ../nbs/10_detector.ipynb #e9386fc7
 from __future__ import annotations
-import copy, math, os, tempfile, zipfile, pickle
+import copy
 from pathlib import Path
 import numpy as np
 import torch
@@ -14,6 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from .core import default_device, read_checkpoint, load_state_checked
 from .data import make_meta
 from .backbones import BackboneFactory, count_parameters
 from .necks_heads import StrideNeck
@@ -24,16 +25,11 @@ from .fusion import Detections, remap_bboxes_to_full, fuse_detections, FUSION_ME
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['DEFAULT_BATCH_SIZE', 'DETECTOR_CONFIGS', 'HEAD_INITS', 'LSM_KEYS', 'SELECT_KEYS', 'DEFAULT_LSM_CFG', 'CKPT_FORMAT',
-           'default_device', 'pad_to_stride', 'pad_batch', 'detector_config', 'YOLCDetector', 'lsm_config',
-           'find_crops', 'save_detector', 'read_checkpoint', 'load_state_checked', 'load_detector', 'DistillDetector',
-           'render_detections']
+__all__ = ['DEFAULT_BATCH_SIZE', 'DETECTOR_CONFIGS', 'HEAD_INITS', 'LSM_KEYS', 'SELECT_KEYS', 'DEFAULT_LSM_CFG', 'pad_to_stride',
+           'pad_batch', 'detector_config', 'YOLCDetector', 'lsm_config', 'find_crops', 'load_detector',
+           'DistillDetector', 'render_detections']
 
 # %% ../nbs/10_detector.ipynb #2edea2b2
-def default_device() -> torch.device:
-    "CUDA when a GPU is visible, else the CPU."
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
 DEFAULT_BATCH_SIZE = 8  # Colab-sized: fits the default configurations on a free GPU and on 2 CPU cores
 
 # %% ../nbs/10_detector.ipynb #5ffa63dd
@@ -303,69 +299,13 @@ def simple_test(self:YOLCDetector, img:torch.Tensor, # [B, 3, H, W]
     return fused, crops
 
 # %% ../nbs/10_detector.ipynb #f0d5c6db
-CKPT_FORMAT = "yolc_nb.detector/1"
-
-def save_detector(model:YOLCDetector, path, **extra) -> Path:
-    "Write `{'format', 'config', 'state_dict', **extra}` to `path` atomically; `extra` must be weights_only-safe (tensors, numbers, str, lists, dicts)."
-    path = Path(path)
-    if not hasattr(model, "config"): raise ValueError(f"`model` must carry a `config` dict (a YOLCDetector); got {type(model).__name__}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = dict(format=CKPT_FORMAT, config=copy.deepcopy(model.config), state_dict=model.state_dict(), **extra)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    os.close(fd)
-    try:
-        torch.save(payload, tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
-    return path
-
-def read_checkpoint(path, map_location="cpu") -> dict:
-    "`torch.load(path, weights_only=True)` with errors that name the file: FileNotFoundError if missing, ValueError if unreadable."
-    p = Path(path)
-    if not p.is_file(): raise FileNotFoundError(f"checkpoint file not found: {p}")
-    try: ckpt = torch.load(p, map_location=map_location, weights_only=True)
-    except Exception as e:
-        raise ValueError(f"checkpoint {p} could not be read by torch.load(weights_only=True) (corrupt, truncated or not a "
-                         f"torch checkpoint): {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from None
-    if not isinstance(ckpt, dict): raise ValueError(f"checkpoint {p} must hold a dict; got {type(ckpt).__name__}")
-    return ckpt
-
-def _state_of(ckpt:dict, p) -> dict:
-    for k in ("state_dict", "model"):
-        if isinstance(ckpt.get(k), dict): return ckpt[k]
-    if ckpt and all(torch.is_tensor(v) for v in ckpt.values()): return ckpt
-    raise ValueError(f"checkpoint {p} holds no state dict: expected a 'state_dict' or 'model' entry or a dict of tensors; got keys {sorted(ckpt)[:10]}")
-
-def _few(keys, n=8):
-    keys = sorted(keys)
-    return str(keys[:n])[:-1] + (f", ... ({len(keys)} in all)]" if len(keys) > n else "]")
-
-def load_state_checked(model:nn.Module, path, map_location="cpu") -> nn.Module:
-    "Load the checkpoint at `path` into `model` strictly; a wrong architecture raises `ValueError` naming the file and the missing, unexpected and mis-shaped keys."
-    p = Path(path)
-    sd = _state_of(read_checkpoint(p, map_location), p)
-    own = model.state_dict()
-    missing, unexpected = set(own) - set(sd), set(sd) - set(own)
-    shapes = sorted(k for k in set(own) & set(sd) if torch.is_tensor(sd[k]) and tuple(sd[k].shape) != tuple(own[k].shape))
-    if missing or unexpected or shapes:
-        parts = []
-        if missing: parts.append(f"missing keys {_few(missing)}")
-        if unexpected: parts.append(f"unexpected keys {_few(unexpected)}")
-        if shapes: parts.append("shape mismatches " + ", ".join(f"{k}: checkpoint {tuple(sd[k].shape)} vs model {tuple(own[k].shape)}" for k in shapes[:8])
-                                + (f", ... ({len(shapes)} in all)" if len(shapes) > 8 else ""))
-        raise ValueError(f"checkpoint {p} does not match the {type(model).__name__} architecture: " + "; ".join(parts))
-    model.load_state_dict(sd, strict=True)
-    return model
-
 def load_detector(path, map_location="cpu", **overrides) -> YOLCDetector:
-    "Rebuild a `YOLCDetector` from the `config` stored in a `save_detector` checkpoint and load its weights."
-    p = Path(path)
-    ckpt = read_checkpoint(p, map_location)
+    "Rebuild a `YOLCDetector` from the `config` stored in a checkpoint (`save_checkpoint`, `train`, `distill`) and load its weights."
+    ckpt = read_checkpoint(path, map_location)
     if not isinstance(ckpt.get("config"), dict):
-        raise ValueError(f"checkpoint {p} has no 'config' entry to rebuild the detector from; build the model yourself and use load_state_checked")
+        raise ValueError(f"checkpoint {Path(path)} has no 'config' entry to rebuild the detector from; build the model yourself and use load_state_checked")
     model = YOLCDetector(**{**ckpt["config"], **overrides})
-    return load_state_checked(model, p, map_location)
+    return load_state_checked(model, ckpt, source=path).to(map_location)
 
 # %% ../nbs/10_detector.ipynb #b745f31d
 class DistillDetector(nn.Module):

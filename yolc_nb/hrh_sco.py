@@ -16,8 +16,7 @@ __all__ = ['BOX_OUT_FORMATS', 'HEATMAP_PRIOR', 'YOLC_LOSS_WEIGHTS', 'L1_COMPONEN
            'deform_conv2d_torch', 'deform_conv2d', 'build_loc_head', 'build_offset_head', 'box_to_dcn_offset',
            'HRHSCOHead', 'hrh_sco_targets', 'collate', 'gaussian_focal_loss', 'l1_loss', 'gwd_loss', 'decode_heatmap',
            'tiny_backbone', 'TinyDetector', 'train_detector', 'decode_all', 'centre_errors', 'error_rows',
-           'markdown_table', 'random_crops', 'make_split', 'run_variant', 'heatmap_branch_bytes', 'render_centres',
-           'centres_widget']
+           'random_crops', 'make_split', 'run_variant', 'heatmap_branch_bytes', 'render_centres', 'centres_widget']
 
 # %% ../nbs/05_hrh_sco.ipynb #ec6747d1
 BOX_OUT_FORMATS = ("xyxy", "cxcywh")
@@ -447,12 +446,6 @@ def error_rows(name:str, ce:dict) -> list[dict]:
             r[f"n_{c}"] = int(sel.sum())
         rows.append(r)
     return rows
-
-def markdown_table(rows:list[dict], cols:list[str], fmt:str="{:.2f}") -> str:
-    "A markdown table of `rows` (dicts) over `cols`; floats formatted with `fmt`, NaN as n/a."
-    def f(v): return ("n/a" if math.isnan(v) else fmt.format(v)) if isinstance(v, float) else str(v)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    return "\n".join(lines + ["| " + " | ".join(f(r[c]) for c in cols) + " |" for r in rows])
 
 # %% ../nbs/05_hrh_sco.ipynb #327b787f
 from .data import SyntheticAerial

@@ -14,16 +14,16 @@ import torch, torch.nn as nn
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from tqdm.auto import tqdm
-from .data import SyntheticAerial, collate, atomic_write_text, load_coco
+from .core import atomic_write, resolve_device, rng_state, save_checkpoint, read_checkpoint, load_checkpoint
+from .data import SyntheticAerial, collate, load_coco
 from .fusion import Detections, evaluate
 from .kd_losses import DistillConfig
-from .detector import YOLCDetector, read_checkpoint, load_state_checked
+from .detector import YOLCDetector
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'CKPT_FORMAT', 'DataConfig', 'ModelConfig', 'TrainConfig', 'lr_factor', 'CachedDataset',
-           'build_datasets', 'flip_batch', 'rng_state', 'set_rng_state', 'atomic_torch_save', 'save_checkpoint',
-           'load_checkpoint', 'resolve_device', 'setup_distributed', 'eval_model', 'evaluate_model', 'fit',
-           'build_model', 'train', 'distill']
+__all__ = ['OPTIMIZERS', 'DataConfig', 'ModelConfig', 'TrainConfig', 'lr_factor', 'CachedDataset', 'build_datasets', 'flip_batch',
+           'training_state', 'setup_distributed', 'eval_model', 'evaluate_model', 'fit', 'build_model', 'train',
+           'distill']
 
 # %% ../nbs/11_train.ipynb #f730fead
 def _is_int(v): return isinstance(v, numbers.Integral) and not isinstance(v, bool)
@@ -243,65 +243,12 @@ def flip_batch(images:torch.Tensor, # [B, 3, H, W]
     return images, out
 
 # %% ../nbs/11_train.ipynb #573e5743
-CKPT_FORMAT = "yolc_nb.train/1"
-
-def rng_state() -> dict:
-    "The torch, CUDA, numpy and Python random states, as tensors and plain containers."
-    ns = np.random.get_state()
-    st = dict(torch=torch.get_rng_state(), python=random.getstate(),
-              numpy=dict(keys=torch.from_numpy(ns[1].astype(np.int64)), pos=int(ns[2]), has_gauss=int(ns[3]), cached=float(ns[4])))
-    if torch.cuda.is_available(): st["cuda"] = torch.cuda.get_rng_state_all()
-    return st
-
-def set_rng_state(st:dict):
-    "Restore what `rng_state` returned."
-    torch.set_rng_state(st["torch"])
-    v, state, g = st["python"]; random.setstate((v, tuple(state), g))
-    n = st["numpy"]; np.random.set_state(("MT19937", n["keys"].numpy().astype(np.uint32), n["pos"], n["has_gauss"], n["cached"]))
-    if "cuda" in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st["cuda"])
-
-def atomic_torch_save(obj, path):
-    "`torch.save` to a temporary file beside `path`, then an atomic rename."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        torch.save(obj, tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
-
-def save_checkpoint(path, model:nn.Module, optimizer=None, scheduler=None, scaler=None, step:int=0, cfg:TrainConfig|None=None, **extra) -> Path:
-    "Write a resumable checkpoint atomically (and `config.json` beside it when `cfg` is given); returns the path."
-    state = dict(format=CKPT_FORMAT, step=int(step), model=model.state_dict(), rng=rng_state(), **extra)
-    if optimizer is not None: state["optimizer"] = optimizer.state_dict()
-    if scheduler is not None: state["scheduler"] = scheduler.state_dict()
-    if scaler is not None: state["scaler"] = scaler.state_dict()
-    if cfg is not None: state["train_config"] = cfg.to_dict()
-    if isinstance(getattr(model, "config", None), dict): state["config"] = json.loads(json.dumps(model.config))  # detector constructor args
-    path = Path(path)
-    atomic_torch_save(state, path)
-    if cfg is not None: atomic_write_text(path.parent / "config.json", json.dumps(cfg.to_dict(), indent=2))
-    return path
-
-# %% ../nbs/11_train.ipynb #ba3475c1
-def load_checkpoint(path, model:nn.Module|None=None, optimizer=None, scheduler=None, scaler=None, map_location="cpu", restore_rng:bool=False) -> dict:
-    "Read `path` (weights only) and load its states into the given objects; returns the checkpoint dict."
-    state = read_checkpoint(path, map_location)
-    if model is not None: load_state_checked(model, path, map_location)
-    for obj, key in ((optimizer, "optimizer"), (scheduler, "scheduler"), (scaler, "scaler")):
-        if obj is not None and key in state: obj.load_state_dict(state[key])
-    if restore_rng and "rng" in state: set_rng_state(state["rng"])
-    return state
+def training_state(optimizer, scheduler, scaler, step:int, cfg:TrainConfig, **extra) -> dict:
+    "What a training checkpoint keeps beside the weights: the step, optimizer, schedule, AMP-scaler and random states, and the configuration."
+    return dict(step=int(step), optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(), scaler=scaler.state_dict(),
+                rng=rng_state(), train_config=cfg.to_dict(), **extra)
 
 # %% ../nbs/11_train.ipynb #24cdd900
-def resolve_device(device:str="auto", local_rank:int=0) -> torch.device:
-    "The training device: CUDA (the local rank's GPU) when available and asked for, else CPU."
-    if device == "auto": device = "cuda" if torch.cuda.is_available() else "cpu"
-    if device.startswith("cuda"):
-        if not torch.cuda.is_available(): raise ValueError(f"`device` {device!r} asked for CUDA, but no GPU is visible")
-        return torch.device(device if ":" in device else f"cuda:{local_rank}")
-    return torch.device("cpu")
-
 def setup_distributed(device:str="auto") -> dict:
     "Join the process group that `torchrun` describes (if any); returns rank, world size, local rank, device and whether we started it."
     world = int(os.environ.get("WORLD_SIZE", "1"))
@@ -382,11 +329,11 @@ def fit(cfg:TrainConfig, model:nn.Module, kind:str="train") -> dict:
         if main_proc: print(f"resumed from {rp} at step {step}")
     if main_proc:
         out_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(out_dir / "config.json", json.dumps(cfg.to_dict(), indent=2))
+        atomic_write(out_dir / "config.json", json.dumps(cfg.to_dict(), indent=2))
 
     def save(name):
-        if main_proc: return save_checkpoint(out_dir / name, eval_model(model), opt, sched, scaler, step=step, cfg=cfg, kind=kind,
-                                             class_names=list(getattr(train_ds, "class_names", [])))
+        if main_proc: return save_checkpoint(out_dir / name, eval_model(model), **training_state(
+            opt, sched, scaler, step, cfg, kind=kind, class_names=list(getattr(train_ds, "class_names", []))))
 
     def run_eval(crop):
         m, _ = evaluate_model(model, val_ds, cfg.batch_size, crop=crop, device=device)
@@ -438,7 +385,7 @@ def fit(cfg:TrainConfig, model:nn.Module, kind:str="train") -> dict:
         metrics = {"step": step, "global": run_eval(False)}
         if cfg.eval_crop: metrics["crops"] = run_eval(True)
         save("last.pt")
-        atomic_write_text(out_dir / "metrics.json", json.dumps(metrics, indent=2))
+        atomic_write(out_dir / "metrics.json", json.dumps(metrics, indent=2))
         with open(out_dir / "log.jsonl", "a") as f: f.writelines(json.dumps(r) + "\n" for r in history)
     if world > 1: dist.barrier()
     if env["started"]: dist.destroy_process_group()
