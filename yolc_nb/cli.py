@@ -14,12 +14,13 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from .core import atomic_write, markdown_table, read_checkpoint
 from .data import SyntheticAerial, to_coco, preview_figure, load_coco, make_meta, CLASS_STYLES
-from .fusion import Detections, coco_eval, precision_recall
+from .fusion import Detections
+from .evaluation import metrics_table, pr_curve
 from .train import TrainConfig, DataConfig, train, distill, build_datasets, evaluate_model
 
 # %% auto #0
-__all__ = ['DEMO_SETTINGS', 'cmd_data', 'config_from_args', 'load_model', 'cmd_eval', 'metrics_table', 'render_detections',
-           'cmd_predict', 'pr_curve', 'demo_figures', 'run_demo', 'build_parser', 'main']
+__all__ = ['DEMO_SETTINGS', 'cmd_data', 'config_from_args', 'load_model', 'cmd_eval', 'render_detections', 'cmd_predict',
+           'demo_figures', 'run_demo', 'build_parser', 'main']
 
 # %% ../nbs/13_cli.ipynb #0aa11acd
 def cmd_data(out="data/synthetic", n_train:int=64, n_val:int=16, size=(512, 512), num_classes:int=3, seed:int=0,
@@ -96,11 +97,6 @@ def cmd_eval(ckpt, data:DataConfig|dict|None=None, batch_size:int=8, device="cpu
     if crop: out["crops"] = evaluate_model(model, val, batch_size, crop=True, device=device)[0]
     return out
 
-def metrics_table(rows:dict, keys=("AP50", "AP", "AP_vt", "AP_t", "AP_s", "AR")) -> str:
-    "A markdown table of `{name: metrics dict}`."
-    table = [[name] + [None if m.get(k, -1) < 0 else m[k] for k in keys] for name, m in rows.items()]   # -1: no ground truth
-    return markdown_table(table, ["run", *keys], align="l" + "r" * len(keys))
-
 # %% ../nbs/13_cli.ipynb #5fc7aa64
 def render_detections(image:torch.Tensor, # [3, H, W] in 0..1
                       dets:Detections, crops=None, # crops [N, 4] xywh, drawn dashed
@@ -167,11 +163,6 @@ DEMO_SETTINGS = {
     "quick": dict(size=(64, 64), object_scale=0.5, n_train=8, n_val=4, teacher="student", student="tiny", heatmap_upsample_num=1,
                   teacher_steps=3, student_steps=3, lr=3e-3, batch_size=4),
 }
-
-def pr_curve(gt_ds, dets:list, iou:float=0.5) -> tuple:
-    "(recall points [101], precision [101]) at IoU `iou`, all sizes, averaged over classes with ground truth (pycocotools)."
-    if not any(len(d) for d in dets): return np.linspace(0, 1, 101), np.zeros(101)
-    return precision_recall(coco_eval(gt_ds, dets, area_ranges="coco", max_dets=(1500,)), iou=iou)
 
 # %% ../nbs/13_cli.ipynb #b78882c8
 def _draw(ax, image, dets, crops=None, gt_boxes=None, score_thr=0.3, title=None):

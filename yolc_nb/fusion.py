@@ -1,4 +1,4 @@
-"""Put crop detections back on the full image, merge them with the global pass the way YOLC, torchvision and SAHI do, and score the result with pycocotools.
+"""Put crop detections back on the full image and merge them with the global pass the way YOLC, torchvision and SAHI do.
 
 Docs: https://yolc-nb.github.io/yolc_nb/fusion.html.md"""
 
@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/fusion.html.md"""
 
 # %% ../nbs/08_fusion.ipynb #5627ddb6
 from __future__ import annotations
-import contextlib, copy, io, json, math
+import copy, math
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -23,9 +23,8 @@ except Exception:  # torchvision absent, or present but its compiled ops do not 
     HAS_TORCHVISION = False
 
 # %% auto #0
-__all__ = ['MAX_PAIRS', 'MATCH_METRICS', 'FUSION_METHODS', 'AREA_RANGES', 'DEFAULT_MAX_DETS', 'Detections',
-           'remap_bboxes_to_full', 'nms', 'batched_nms', 'greedy_nmm', 'yolc_fusion', 'fuse_detections',
-           'precision_recall', 'coco_eval', 'evaluate', 'render_fusion', 'fusion_viewer']
+__all__ = ['MAX_PAIRS', 'MATCH_METRICS', 'FUSION_METHODS', 'Detections', 'remap_bboxes_to_full', 'nms', 'batched_nms',
+           'greedy_nmm', 'yolc_fusion', 'fuse_detections', 'render_fusion', 'fusion_viewer']
 
 # %% ../nbs/08_fusion.ipynb #b22b8f63
 def _check_dets(boxes, scores, labels=None):
@@ -337,139 +336,6 @@ def fuse_detections(global_dets:Detections, patch_dets, crops, method="nms", iou
     if method == "nms": return both[batched_nms(both.boxes, both.scores, both.labels, iou_threshold)]
     out = greedy_nmm(both.boxes, both.scores, both.labels, "IOS", iou_threshold)
     out.image_id = global_dets.image_id
-    return out
-
-# %% ../nbs/08_fusion.ipynb #8189adab
-AREA_RANGES = {
-    "coco": {"all": (0, 1e5 ** 2), "s": (0, 32 ** 2), "m": (32 ** 2, 96 ** 2), "l": (96 ** 2, 1e5 ** 2)},
-    "aitod": {"all": (0, 1e5 ** 2), "vt": (0, 8 ** 2), "t": (8 ** 2, 16 ** 2), "s": (16 ** 2, 32 ** 2), "m": (32 ** 2, 1e5 ** 2)},
-}
-DEFAULT_MAX_DETS = {"coco": (1, 10, 100), "aitod": (1, 100, 1500)}
-
-def _load_json(x, name):
-    if isinstance(x, (str, Path)):
-        p = Path(x)
-        if not p.exists(): raise ValueError(f"`{name}` path does not exist: {p.name}")
-        with open(p) as f: return json.load(f)
-    return x
-
-def _samples_to_coco(samples, num_classes=None):
-    "COCO ground-truth dict from kit samples (`boxes` xyxy, `labels` as category ids, `image_id`, optional `ignore_boxes` and `meta['ori_shape']`)."
-    images, anns, ignores = [], [], []
-    for i, s in enumerate(samples):
-        if not isinstance(s, dict) or not {"boxes", "labels", "image_id"} <= set(s):
-            raise ValueError(f"`gt` samples must be dicts with 'boxes', 'labels', 'image_id'; sample {i} has {sorted(s) if isinstance(s, dict) else type(s).__name__}")
-        b, _, l = _check_dets(s["boxes"], torch.zeros(len(torch.as_tensor(s["boxes"]).reshape(-1, 4))), s["labels"])
-        img = {"id": int(s["image_id"])}
-        shape = (s.get("meta") or {}).get("ori_shape")
-        if shape is not None: img.update(height=int(shape[0]), width=int(shape[1]))
-        images.append(img)
-        for bb, lab in zip(box_convert(b, "xyxy", "xywh").tolist(), l.tolist()):
-            anns.append(dict(id=len(anns) + 1, image_id=img["id"], bbox=bb, area=bb[2] * bb[3], category_id=int(lab), iscrowd=0))
-        ign = torch.as_tensor(s.get("ignore_boxes", torch.zeros(0, 4)), dtype=torch.float32).reshape(-1, 4)
-        ignores += [(img["id"], bb) for bb in box_convert(ign, "xyxy", "xywh").tolist()]
-    cats = range(num_classes) if num_classes else sorted({a["category_id"] for a in anns})
-    for iid, bb in ignores:  # ignored regions: crowd boxes of every class, so detections inside them are neither TP nor FP
-        anns += [dict(id=len(anns) + k + 1, image_id=iid, bbox=bb, area=bb[2] * bb[3], category_id=int(c), iscrowd=1) for k, c in enumerate(cats)]
-    return {"images": images, "annotations": anns, "categories": [{"id": int(c), "name": str(c)} for c in cats]}
-
-def _gt_to_coco(gt):
-    gt = _load_json(gt, "gt")
-    if isinstance(gt, dict) and "annotations" in gt and "images" in gt:
-        return {**gt, "annotations": [dict(a) for a in gt["annotations"]], "categories": list(gt.get("categories", []))}
-    if isinstance(gt, torch.utils.data.Dataset) or (isinstance(gt, (list, tuple)) and (not gt or isinstance(gt[0], dict))):
-        samples = [gt[i] for i in range(len(gt))] if isinstance(gt, torch.utils.data.Dataset) else gt
-        return _samples_to_coco(samples, getattr(gt, "num_classes", None))
-    raise ValueError(f"`gt` must be a COCO json path, a COCO dict (with 'images' and 'annotations'), a Dataset or a list of sample dicts; got {type(gt).__name__}")
-
-def _dets_to_results(dets, image_ids, cat_ids=None):
-    "COCO result dicts from the accepted detection forms; `Detections` labels become `cat_ids[label]` (or the label itself)."
-    res = _dets_to_results_raw(dets, image_ids)
-    if cat_ids is not None and not (isinstance(dets, (list, tuple)) and dets and isinstance(dets[0], dict)) and not isinstance(dets, (str, Path)):
-        cat_ids = list(cat_ids)
-        bad = {r["category_id"] for r in res} - set(range(len(cat_ids)))
-        if bad: raise ValueError(f"`cat_ids` has {len(cat_ids)} entries but the Detections carry labels {sorted(bad)[:5]}")
-        for r in res: r["category_id"] = int(cat_ids[r["category_id"]])
-    return res
-
-def _dets_to_results_raw(dets, image_ids):
-    dets = _load_json(dets, "dets")
-    if isinstance(dets, dict) and "annotations" in dets: dets = dets["annotations"]
-    if isinstance(dets, Detections): dets = [dets]
-    if isinstance(dets, dict):
-        return [r for k, d in dets.items() for r in d.to_coco(image_id=k)]
-    if not isinstance(dets, (list, tuple)):
-        raise ValueError(f"`dets` must be a results json path, a list of COCO results, a list of Detections or {{image_id: Detections}}; got {type(dets).__name__}")
-    if dets and all(isinstance(d, Detections) for d in dets):
-        if all(d.image_id is not None for d in dets): return [r for d in dets for r in d.to_coco()]
-        if len(dets) != len(image_ids):
-            raise ValueError(f"`dets` without image_id must list one Detections per ground-truth image: {len(image_ids)} images, got {len(dets)}")
-        return [r for d, i in zip(dets, image_ids) for r in d.to_coco(image_id=i if d.image_id is None else d.image_id)]
-    for i, r in enumerate(dets):
-        if not isinstance(r, dict) or not {"image_id", "bbox", "score", "category_id"} <= set(r):
-            raise ValueError(f"`dets` result {i} must be a dict with image_id, bbox, score, category_id; got {r if not isinstance(r, dict) else sorted(r)}")
-    return [dict(r) for r in dets]
-
-def precision_recall(E, iou:float=0.5, area:str="all"):
-    "(recall points [101], precision [101]) of an accumulated `COCOeval` at IoU `iou`, the largest maxDets, averaged over the classes with ground truth."
-    p = E.params
-    prec = E.eval["precision"][int(np.argmin(np.abs(p.iouThrs - iou))), :, :, p.areaRngLbl.index(area), -1]   # [101, K]
-    prec = np.where(prec < 0, np.nan, prec)
-    rec = np.asarray(p.recThrs)
-    return rec, (np.nan_to_num(np.nanmean(prec, 1)) if np.isfinite(prec).any() else np.zeros(len(rec)))
-
-def _summarize(E, ap, area="all", iou=None):
-    "pycocotools' `_summarize` rule at the largest maxDets: mean of the entries that are not -1."
-    p = E.params
-    a, m = p.areaRngLbl.index(area), len(p.maxDets) - 1
-    s = E.eval["precision"][..., a, m] if ap else E.eval["recall"][..., a, m]
-    if iou is not None: s = s[np.where(np.isclose(p.iouThrs, iou))[0]]
-    s = s[s > -1]
-    return float(np.mean(s)) if s.size else -1.0
-
-def coco_eval(gt, dets, area_ranges="coco", max_dets=None, area_from="field", cat_ids=None, verbose=False):
-    "pycocotools' `COCOeval` of `dets` against `gt`, evaluated and accumulated, with COCO or AI-TOD size ranges."
-    try:
-        from pycocotools.coco import COCO
-        from pycocotools.cocoeval import COCOeval
-    except ImportError as e: raise ImportError("`evaluate` needs pycocotools: pip install pycocotools") from e
-    if area_ranges not in AREA_RANGES: raise ValueError(f"`area_ranges` must be one of {tuple(AREA_RANGES)}; got {area_ranges!r}")
-    if area_from not in ("field", "box"): raise ValueError(f"`area_from` must be 'field' or 'box'; got {area_from!r}")
-    max_dets = tuple(int(m) for m in (max_dets or DEFAULT_MAX_DETS[area_ranges]))
-    if not max_dets or any(m <= 0 for m in max_dets) or list(max_dets) != sorted(max_dets):
-        raise ValueError(f"`max_dets` must be increasing positive integers; got {max_dets}")
-    g = _gt_to_coco(gt)
-    if area_from == "box":
-        for a in g["annotations"]: a["area"] = a["bbox"][2] * a["bbox"][3]
-    img_ids = [im["id"] for im in g["images"]]
-    res = _dets_to_results(dets, img_ids, cat_ids)
-    unknown = {r["image_id"] for r in res} - set(img_ids)
-    if unknown: raise ValueError(f"`dets` name image ids that are not in `gt`: {sorted(unknown)[:10]}")
-    cats = {c["id"] for c in g["categories"]} | {a["category_id"] for a in g["annotations"]}
-    g["categories"] = [{"id": c, "name": str(c)} for c in sorted(cats)] if not g["categories"] else g["categories"]
-    ranges = AREA_RANGES[area_ranges]
-    quiet = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
-    with quiet:
-        cg = COCO(); cg.dataset = g; cg.createIndex()
-        if res: cd = cg.loadRes(res)
-        else:
-            cd = COCO(); cd.dataset = {"images": g["images"], "categories": g["categories"], "annotations": []}; cd.createIndex()
-        E = COCOeval(cg, cd, "bbox")
-        E.params.areaRng = [list(v) for v in ranges.values()]
-        E.params.areaRngLbl = list(ranges)
-        E.params.maxDets = list(max_dets)
-        E.evaluate(); E.accumulate()
-    return E
-
-def evaluate(gt, dets, area_ranges="coco", max_dets=None, area_from="field", cat_ids=None, verbose=False) -> dict:
-    "COCO bbox metrics by pycocotools with COCO or AI-TOD size ranges: AP, AP50, AP75, per-size APs and AR."
-    E = coco_eval(gt, dets, area_ranges, max_dets, area_from, cat_ids, verbose)
-    ranges, max_dets = AREA_RANGES[area_ranges], tuple(E.params.maxDets)
-    out = {"AP": _summarize(E, True), "AP50": _summarize(E, True, iou=0.5), "AP75": _summarize(E, True, iou=0.75)}
-    out.update({f"AP_{k}": _summarize(E, True, k) for k in ranges if k != "all"})
-    out["AR"] = _summarize(E, False)
-    if verbose:
-        print(f"pycocotools, {area_ranges} ranges, maxDets {max_dets}: " + ", ".join(f"{k} {v:.4f}" for k, v in out.items()))
     return out
 
 # %% ../nbs/08_fusion.ipynb #504623ff

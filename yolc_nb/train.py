@@ -16,14 +16,13 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from tqdm.auto import tqdm
 from .core import atomic_write, resolve_device, rng_state, save_checkpoint, read_checkpoint, load_checkpoint
 from .data import SyntheticAerial, collate, load_coco
-from .fusion import Detections, evaluate
+from .evaluation import eval_model, evaluate_model
 from .kd_losses import DistillConfig
 from .detector import YOLCDetector
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'DataConfig', 'ModelConfig', 'TrainConfig', 'lr_factor', 'CachedDataset', 'build_datasets', 'flip_batch',
-           'training_state', 'setup_distributed', 'eval_model', 'evaluate_model', 'fit', 'build_model', 'train',
-           'distill']
+           'training_state', 'setup_distributed', 'fit', 'build_model', 'train', 'distill']
 
 # %% ../nbs/11_train.ipynb #f730fead
 def _is_int(v): return isinstance(v, numbers.Integral) and not isinstance(v, bool)
@@ -267,25 +266,6 @@ class _TrainForward(nn.Module):
     "Routes `forward` to `model.forward_train`, so DistributedDataParallel sees (and synchronises) the training call."
     def __init__(self, model): super().__init__(); self.model = model
     def forward(self, img, img_metas, gt_bboxes, gt_labels): return self.model.forward_train(img, img_metas, gt_bboxes, gt_labels)
-
-def eval_model(model:nn.Module) -> nn.Module:
-    "The model that is evaluated and saved: a distillation wrapper's `.student`, else the model itself."
-    return getattr(model, "student", model)
-
-@torch.no_grad()
-def evaluate_model(model:nn.Module, ds:Dataset, batch_size:int=8, crop:bool=False, device="cpu", lsm_cfg=None, fusion:str="nms",
-                   area_ranges:str="aitod", progress:bool=False) -> tuple[dict, list]:
-    "COCO metrics (pycocotools through `fusion.evaluate`) of `model.simple_test` on `ds`, and the per-image `Detections`."
-    model = eval_model(model)
-    was = model.training; model.eval()
-    dets = []
-    loader = DataLoader(ds, batch_size=batch_size, shuffle=False, collate_fn=collate)
-    for b in tqdm(loader, desc="eval" + (" +crops" if crop else ""), disable=not progress, leave=False):
-        out, _ = model.simple_test(b["image"].to(device), b["meta"], crop=crop, lsm_cfg=lsm_cfg, fusion=fusion)
-        dets += [Detections(d.boxes.cpu(), d.scores.cpu(), d.labels.cpu(), image_id=i) for d, i in zip(out, b["image_id"])]
-    model.train(was)
-    gt = [dict(boxes=s["boxes"], labels=s["labels"], image_id=s["image_id"], meta=s["meta"]) for s in (ds[i] for i in range(len(ds)))]
-    return evaluate(gt, dets, area_ranges=area_ranges), dets
 
 # %% ../nbs/11_train.ipynb #cb7eacf1
 def _build_optimizer(cfg:TrainConfig, params):
