@@ -16,8 +16,8 @@ from .core import atomic_write
 # %% auto #0
 __all__ = ['BOX_FORMATS', 'VISDRONE_LOG_SIZE', 'VISDRONE_REF_HEIGHT', 'AITOD_SIZE_CLASSES', 'CLASS_STYLES', 'VISDRONE_CLASSES',
            'box_convert', 'box_area', 'box_iou', 'find_shared_data', 'interval_coverage', 'box_coverage',
-           'aitod_size_class', 'make_meta', 'render_objects', 'SyntheticAerial', 'show_sample', 'preview_figure',
-           'size_histograms', 'collate', 'DetectionDataset', 'load_coco', 'to_coco', 'load_visdrone']
+           'aitod_size_class', 'make_meta', 'to_original', 'render_objects', 'SyntheticAerial', 'show_sample',
+           'preview_figure', 'size_histograms', 'collate', 'DetectionDataset', 'load_coco', 'to_coco', 'load_visdrone']
 
 # %% ../nbs/01_data.ipynb #19ff51de
 BOX_FORMATS = ("xyxy", "xywh", "cxcywh")
@@ -110,6 +110,25 @@ def make_meta(height:int, width:int) -> dict:
     shape = (int(height), int(width), 3)
     return dict(ori_shape=shape, img_shape=shape, pad_shape=shape,
                 scale_factor=np.ones(4, dtype=np.float32), border=np.array([0, height, 0, width], dtype=np.float32))
+
+# %% ../nbs/01_data.ipynb #da7a0002
+def to_original(boxes, # [N, 4] xyxy in input pixels (the resized, padded network input)
+                meta:dict, # the image's meta: `border` [y1, y2, x1, x2], `scale_factor` [sx, sy, sx, sy], `ori_shape`
+                name:str="meta", # how errors refer to `meta` (e.g. "img_metas[3]")
+               ) -> torch.Tensor: # [N, 4] xyxy in original-image pixels, clipped to `ori_shape`
+    "Boxes from network-input pixels back to original-image pixels."
+    boxes = _check_boxes(boxes)
+    def get(key):
+        try: return meta[key]
+        except (KeyError, TypeError): raise KeyError(f"`{name}` needs the key {key!r} (see `make_meta`)") from None
+    border = torch.as_tensor(np.asarray(get("border"), dtype=np.float32)).reshape(-1)
+    sf = torch.as_tensor(np.asarray(get("scale_factor"), dtype=np.float32)).reshape(-1)
+    oh, ow = get("ori_shape")[:2]
+    if border.numel() != 4: raise ValueError(f"`{name}['border']` must be [y1, y2, x1, x2]; got {border.tolist()}")
+    if sf.numel() == 1: sf = sf.repeat(4)
+    if sf.numel() != 4 or not (sf > 0).all(): raise ValueError(f"`{name}['scale_factor']` must be 4 positive numbers [sx, sy, sx, sy]; got {sf.tolist()}")
+    b = (boxes - border[[2, 0, 2, 0]].to(boxes)) / sf.to(boxes)
+    return torch.minimum(b.clamp(min=0), b.new_tensor([ow, oh, ow, oh]))
 
 # %% ../nbs/01_data.ipynb #ae11287a
 def _ground(rng, H, W):

@@ -15,19 +15,19 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from .core import default_device, read_checkpoint, load_state_checked
-from .data import make_meta
+from .data import make_meta, to_original
 from .backbones import BackboneFactory, count_parameters
 from .necks_heads import StrideNeck
 from .hrh_sco import HRHSCOHead, hrh_sco_targets, collate as collate_targets, decode_heatmap
-from .lsm_crop import LSM, select_crops, crop_window, crop_img_tensor, resize_patch
+from .heatmap_gen import mask_heatmap
+from .lsm_crop import find_crops, lsm_config, crop_img_tensor, resize_patch, crops_to_original
 from .kd_losses import DistillConfig, freeze_teacher, kd_losses, kd_local_refine
 from .fusion import Detections, remap_bboxes_to_full, fuse_detections, FUSION_METHODS
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['DEFAULT_BATCH_SIZE', 'DETECTOR_CONFIGS', 'HEAD_INITS', 'LSM_KEYS', 'SELECT_KEYS', 'DEFAULT_LSM_CFG', 'pad_to_stride',
-           'pad_batch', 'detector_config', 'YOLCDetector', 'lsm_config', 'find_crops', 'load_detector',
-           'DistillDetector', 'render_detections']
+__all__ = ['DEFAULT_BATCH_SIZE', 'DETECTOR_CONFIGS', 'HEAD_INITS', 'pad_to_stride', 'pad_batch', 'detector_config',
+           'YOLCDetector', 'load_detector', 'DistillDetector', 'render_detections']
 
 # %% ../nbs/10_detector.ipynb #2edea2b2
 DEFAULT_BATCH_SIZE = 8  # Colab-sized: fits the default configurations on a free GPU and on 2 CPU cores
@@ -57,8 +57,7 @@ def pad_batch(img:torch.Tensor, # [B, C, H, W]
     out, (ph, pw) = pad_to_stride(img, stride)
     metas = []
     for m in img_metas:
-        m = dict(m)
-        m.setdefault("border", np.array([0, H, 0, W], dtype=np.float32))
+        m = {**make_meta(H, W), **m}                # missing keys: an unpadded, unscaled image
         m["pad_shape"] = (H + ph, W + pw, 3)
         metas.append(m)
     return out, metas
@@ -164,21 +163,12 @@ def forward_train(self:YOLCDetector, img:torch.Tensor, img_metas:list|None, gt_b
     return (losses, outs) if return_outs else losses
 
 # %% ../nbs/10_detector.ipynb #aa1e5f6d
-def _valid_heat(heat, valid_hw, stride):
-    "Zero the heatmap [B, C, h, w] outside each image's valid (H, W) region (in input pixels)."
-    B, _, h, w = heat.shape
-    ys = torch.arange(h, device=heat.device).view(1, h, 1) * stride
-    xs = torch.arange(w, device=heat.device).view(1, 1, w) * stride
-    hw = torch.as_tensor([list(v) for v in valid_hw], device=heat.device, dtype=ys.dtype)   # [B, 2]
-    m = (ys < hw[:, 0].view(B, 1, 1)) & (xs < hw[:, 1].view(B, 1, 1))
-    return heat * m[:, None].to(heat.dtype)
-
 @patch
 def decode(self:YOLCDetector, outs:dict, valid_hw:list, score_thr:float=0.05, max_per_img:int=100) -> list:
     "One `Detections` per image from head outputs: top `max_per_img` peaks with score >= `score_thr`, boxes clipped to each valid (H, W)."
     if not isinstance(max_per_img, int) or max_per_img < 1: raise ValueError(f"`max_per_img` must be a positive int; got {max_per_img!r}")
     if not (isinstance(score_thr, (int, float)) and 0 <= score_thr <= 1): raise ValueError(f"`score_thr` must be in [0, 1]; got {score_thr!r}")
-    heat = _valid_heat(outs["heatmap"].sigmoid(), valid_hw, self.head.heatmap_stride)
+    heat = mask_heatmap(outs["heatmap"].sigmoid(), valid_hw, self.head.heatmap_stride)
     d = decode_heatmap(heat, outs.get("center_offset"), outs["xywh_refine"], k=max_per_img,
                        upsample_ratio=self.head.upsample_ratio, down_ratio=self.down_ratio)
     b = d["boxes"]
@@ -192,61 +182,7 @@ def decode(self:YOLCDetector, outs:dict, valid_hw:list, score_thr:float=0.05, ma
         out.append(Detections(bi, d["scores"][i][keep], d["labels"][i][keep]))
     return out
 
-# %% ../nbs/10_detector.ipynb #ba08c18a
-LSM_KEYS = ("grid", "top_cells", "threshold", "mode", "min_density")
-SELECT_KEYS = ("max_patches_per_img", "min_patch_size", "expand", "order")
-DEFAULT_LSM_CFG = dict(grid=(16, 10), top_cells=15, threshold=0.1, mode="adaptive", min_density=0.,
-                       max_patches_per_img=2, min_patch_size=32, expand=1.2, order="area", min_heat=0.1)
-
-def lsm_config(lsm_cfg:dict|None=None, **overrides) -> dict:
-    "`DEFAULT_LSM_CFG` updated with `lsm_cfg` and `overrides`; unknown keys raise `ValueError`."
-    cfg = {**DEFAULT_LSM_CFG, **(lsm_cfg or {}), **overrides}
-    extra = sorted(set(cfg) - set(DEFAULT_LSM_CFG))
-    if extra: raise ValueError(f"unknown `lsm_cfg` key(s) {extra}; known: {sorted(DEFAULT_LSM_CFG)}")
-    return cfg
-
-def find_crops(heat:torch.Tensor, # [B, C, h, w] heatmap probabilities
-               valid_hw:list, # (H, W) of each image inside the (padded) input
-               heatmap_stride:float=1, # input pixels per heatmap pixel
-               lsm_cfg:dict|None=None, # see `DEFAULT_LSM_CFG`
-              ) -> list: # B float CPU tensors [N_i, 4]: integer-pixel crops (x, y, w, h) in input pixels
-    "Crop windows per image: LSM clusters -> `select_crops` -> whole-pixel windows, each side >= `min_patch_size`."
-    cfg = lsm_config(lsm_cfg)
-    if not torch.is_tensor(heat) or heat.ndim != 4:
-        raise ValueError(f"`heat` must be probabilities [B, C, h, w]; got {tuple(getattr(heat, 'shape', ())) or type(heat).__name__}")
-    if len(valid_hw) != heat.shape[0]: raise ValueError(f"`valid_hw` must have one (H, W) per image: {heat.shape[0]}; got {len(valid_hw)}")
-    heat = _valid_heat(heat.detach().float(), valid_hw, heatmap_stride)
-    h, w = heat.shape[-2:]
-    metas = [make_meta(int(round(h * heatmap_stride)), int(round(w * heatmap_stride))) for _ in range(len(valid_hw))]
-    for m, (H, W) in zip(metas, valid_hw): m["ori_shape"] = (int(H), int(W), 3)   # LSM clips to this
-    crops = LSM(heat, metas, heatmap_stride, **{k: cfg[k] for k in LSM_KEYS})
-    out = []
-    for b, (c, (H, W)) in enumerate(zip(crops, valid_hw)):
-        if heat[b].max() < cfg["min_heat"] or min(H, W) < cfg["min_patch_size"]:
-            out.append(torch.zeros(0, 4)); continue
-        c = select_crops(c, (H, W), **{k: cfg[k] for k in SELECT_KEYS})
-        win = [crop_window(x, int(H), int(W)) for x in c.tolist()]
-        win = torch.tensor([[x1, y1, x2 - x1, y2 - y1] for x1, y1, x2, y2 in win], dtype=torch.float32).reshape(-1, 4)
-        out.append(win[(win[:, 2:] >= cfg["min_patch_size"]).all(1)])
-    return out
-
 # %% ../nbs/10_detector.ipynb #d4f164c5
-def _to_original(d:Detections, meta:dict) -> Detections:
-    "Boxes from input pixels to original-image pixels: minus the border's top-left, divided by `scale_factor`, clipped."
-    border = torch.as_tensor(np.asarray(meta.get("border", [0, 0, 0, 0]), dtype=np.float32))
-    sf = torch.as_tensor(np.asarray(meta.get("scale_factor", 1.), dtype=np.float32)).reshape(-1)
-    sf = sf.repeat(4) if sf.numel() == 1 else sf
-    oh, ow = meta["ori_shape"][:2] if "ori_shape" in meta else (float("inf"), float("inf"))
-    b = (d.boxes - border[[2, 0, 2, 0]].to(d.boxes)) / sf.to(d.boxes)
-    b = torch.minimum(b.clamp(min=0), b.new_tensor([ow, oh, ow, oh]))
-    return Detections(b, d.scores, d.labels, d.image_id)
-
-def _crops_to_original(crops:torch.Tensor, meta:dict) -> torch.Tensor:
-    "xywh crops from input pixels to original-image pixels (see `_to_original`)."
-    xyxy = torch.cat([crops[:, :2], crops[:, :2] + crops[:, 2:]], 1)
-    b = _to_original(Detections(xyxy, torch.zeros(len(crops)), torch.zeros(len(crops), dtype=torch.long)), meta).boxes
-    return torch.cat([b[:, :2], b[:, 2:] - b[:, :2]], 1)
-
 @patch
 def local_pass(self:YOLCDetector, img:torch.Tensor, crops:torch.Tensor, crop_scale:float=1.5, score_thr:float=0.05,
                max_per_img:int=100) -> list:
@@ -292,9 +228,9 @@ def simple_test(self:YOLCDetector, img:torch.Tensor, # [B, 3, H, W]
                 d = fuse_detections(dets[b], local, crops[b].to(img.device), method=fusion, iou_threshold=iou_threshold, scale=1.)
                 d = d[torch.sort(d.scores, descending=True, stable=True).indices[:max_per_img]]
             else: d = dets[b]
-            fused.append(_to_original(d, metas[b]) if rescale else d)
+            fused.append(Detections(to_original(d.boxes, metas[b], f"img_metas[{b}]"), d.scores, d.labels, d.image_id) if rescale else d)
         for d, m in zip(fused, metas): d.image_id = m.get("image_id", d.image_id)
-        if rescale: crops = [_crops_to_original(c, m) for c, m in zip(crops, metas)]
+        if rescale: crops = [crops_to_original(c, m, 1, i) for i, (c, m) in enumerate(zip(crops, metas))]
     finally: self.train(was_training)
     return fused, crops
 

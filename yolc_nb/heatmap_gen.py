@@ -13,9 +13,9 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['generate_heatmap', 'generate_heatmap_batch', 'gaussian_radius', 'gaussian_radius_centernet', 'gaussian_kernel2d',
-           'draw_gaussian', 'centernet_targets_batch', 'centernet_targets', 'heatmap_nms', 'topk', 'blur_kernel1d',
-           'dark_blur', 'dark_refine', 'soft_argmax', 'peak_error_study', 'target_stats', 'render_heatmap',
-           'heatmap_explorer']
+           'draw_gaussian', 'centernet_targets_batch', 'centernet_targets', 'heatmap_nms', 'topk', 'mask_heatmap',
+           'blur_kernel1d', 'dark_blur', 'dark_refine', 'soft_argmax', 'peak_error_study', 'target_stats',
+           'render_heatmap', 'heatmap_explorer']
 
 # %% ../nbs/04_heatmap_gen.ipynb #a2253c1c
 def _check_sigma(sigma):
@@ -228,6 +228,20 @@ def topk(heat:torch.Tensor, k:int=100):
     classes, rem = ind // (H * W), ind % (H * W)
     out = scores, classes, rem // W, rem % W
     return tuple(o[0] for o in out) if single else out
+
+# %% ../nbs/04_heatmap_gen.ipynb #a5c0001b
+def mask_heatmap(heat:torch.Tensor, # [B, C, h, w] heatmap (probabilities or logits)
+                 valid_hw:list, # (H, W) of each image, in input pixels
+                 stride:float=1, # input pixels per heatmap pixel
+                ) -> torch.Tensor: # same shape: zero outside each image's valid region
+    "Zero the heatmap outside each image's valid (H, W) region."
+    B, _, h, w = heat.shape
+    if len(valid_hw) != B: raise ValueError(f"`valid_hw` must have one (H, W) per image: {B}; got {len(valid_hw)}")
+    ys = torch.arange(h, device=heat.device).view(1, h, 1) * stride
+    xs = torch.arange(w, device=heat.device).view(1, 1, w) * stride
+    hw = torch.as_tensor([list(v) for v in valid_hw], device=heat.device, dtype=ys.dtype)   # [B, 2]
+    m = (ys < hw[:, 0].view(B, 1, 1)) & (xs < hw[:, 1].view(B, 1, 1))
+    return heat * m[:, None].to(heat.dtype)
 
 # %% ../nbs/04_heatmap_gen.ipynb #a4abc60b
 _CV2_SMALL = {1: [1.], 3: [.25, .5, .25], 5: [.0625, .25, .375, .25, .0625],

@@ -11,12 +11,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 import cv2
+from .data import make_meta, to_original
+from .heatmap_gen import mask_heatmap
 
 # %% auto #0
-__all__ = ['MODES', 'binarize_heatmap', 'grid_edges', 'grid_counts', 'pick_cells', 'merge_cells', 'findclusters',
-           'crops_to_original', 'LSM', 'clip_crops', 'select_crops', 'crop_window', 'crop_img_tensor',
-           'build_patch_meta', 'resize_patch', 'uniform_slices', 'union_area', 'crop_coverage', 'render_crop_explorer',
-           'crop_explorer']
+__all__ = ['MODES', 'LSM_KEYS', 'SELECT_KEYS', 'DEFAULT_LSM_CFG', 'binarize_heatmap', 'grid_edges', 'grid_counts', 'pick_cells',
+           'merge_cells', 'findclusters', 'crops_to_original', 'LSM', 'clip_crops', 'select_crops', 'crop_window',
+           'crop_img_tensor', 'build_patch_meta', 'resize_patch', 'lsm_config', 'find_crops', 'uniform_slices',
+           'union_area', 'crop_coverage', 'render_crop_explorer', 'crop_explorer']
 
 # %% ../nbs/06_lsm_crop.ipynb #62450de7
 MODES = ("yolc", "adaptive")
@@ -173,26 +175,15 @@ def _draw_clusters(binary, xe, ye, chosen, crops, ax=None):
     return ax
 
 # %% ../nbs/06_lsm_crop.ipynb #a07ce226
-def _meta_get(meta, key, i):
-    try: return meta[key]
-    except (KeyError, TypeError): raise KeyError(f"`img_metas[{i}]` needs the key {key!r} (see the sample meta contract in yolc_nb.data)") from None
-
 def crops_to_original(crops:torch.Tensor, # [N, 4] xywh in heatmap pixels
                       meta:dict, # sample meta: `border` [y1, y2, x1, x2], `scale_factor` [sx, sy, sx, sy], `ori_shape`
                       heatmap_stride:float=1, # input pixels per heatmap pixel
                       i:int=0, # image index, for error messages
                      ) -> torch.Tensor: # [M, 4] xywh in original-image pixels, clipped, empty ones dropped
-    "Map crops from heatmap pixels to original-image pixels through stride, border and scale factor."
-    border = torch.as_tensor(np.asarray(_meta_get(meta, "border", i), dtype=np.float32))
-    sf = torch.as_tensor(np.asarray(_meta_get(meta, "scale_factor", i), dtype=np.float32)).reshape(-1)
-    oh, ow = _meta_get(meta, "ori_shape", i)[:2]
-    if border.numel() != 4: raise ValueError(f"`img_metas[{i}]['border']` must be [y1, y2, x1, x2]; got {border.tolist()}")
-    if sf.numel() == 1: sf = sf.repeat(4)
-    if sf.numel() != 4 or not (sf > 0).all(): raise ValueError(f"`img_metas[{i}]['scale_factor']` must be 4 positive numbers [sx, sy, sx, sy]; got {sf.tolist()}")
+    "Map crops from heatmap pixels to original-image pixels: times the stride, then `to_original` (border, scale factor, clipping)."
     xyxy = torch.cat([crops[:, :2], crops[:, :2] + crops[:, 2:]], 1) * heatmap_stride
-    xyxy = (xyxy - border[[2, 0, 2, 0]]) / sf
-    xyxy = torch.stack([xyxy[:, 0].clamp(0, ow), xyxy[:, 1].clamp(0, oh), xyxy[:, 2].clamp(0, ow), xyxy[:, 3].clamp(0, oh)], 1)
-    out = torch.cat([xyxy[:, :2], xyxy[:, 2:] - xyxy[:, :2]], 1)
+    b = to_original(xyxy, meta, f"img_metas[{i}]")
+    out = torch.cat([b[:, :2], b[:, 2:] - b[:, :2]], 1)
     return out[(out[:, 2] > 0) & (out[:, 3] > 0)]
 
 def LSM(center_heatmap_preds, # [B, C, H, W] heatmap probabilities (or a list holding it, as mmdet heads return)
@@ -237,23 +228,27 @@ def clip_crops(crops, img_size) -> torch.Tensor:
 def select_crops(crops, # [N, 4] xywh crops (e.g. one image's `LSM` output)
                  img_size, # (height, width) of the image the crops live in
                  max_patches_per_img:int|None=4, # keep at most this many (None: all)
-                 min_patch_size:float=64, # drop crops with w*h < min_patch_size**2
+                 min_patch_size:float=0, # drop patches with a side under this many pixels (after growing and clamping)
                  expand:float=1.2, # grow about the centre by this factor
-                 order:str="area", # "area" (largest first) or "given"
+                 order:str="area", # "area" (largest crop first) or "given"
+                 min_patch_area:float=0, # drop crops with w*h under this (px², before growing; YOLC's evaluation: 96**2)
                 ) -> torch.Tensor: # [M, 4] xywh, inside the image
-    "YOLC's patch choice: drop small crops, keep the largest few, expand them 1.2x about the centre, clamp to the image."
+    "YOLC's patch choice: drop small crops, grow the rest `expand`x about the centre and clamp them to the image, keep the largest few."
     crops = _check_crops(crops)
     if order not in ("area", "given"): raise ValueError(f"`order` must be 'area' or 'given'; got {order!r}")
     if not expand > 0: raise ValueError(f"`expand` must be > 0; got {expand!r}")
     if max_patches_per_img is not None and (not isinstance(max_patches_per_img, (int, np.integer)) or max_patches_per_img < 0):
         raise ValueError(f"`max_patches_per_img` must be a non-negative int or None; got {max_patches_per_img!r}")
+    for nm, v in (("min_patch_size", min_patch_size), ("min_patch_area", min_patch_area)):
+        if not (isinstance(v, (int, float, np.integer, np.floating)) and math.isfinite(v) and v >= 0):
+            raise ValueError(f"`{nm}` must be a number >= 0; got {v!r}")
     area = crops[:, 2] * crops[:, 3]
-    crops, area = crops[area >= min_patch_size ** 2], area[area >= min_patch_size ** 2]
-    if order == "area": crops = crops[torch.sort(-area, stable=True).indices]
-    if max_patches_per_img is not None: crops = crops[:max_patches_per_img]
     c, wh = crops[:, :2] + crops[:, 2:] / 2, crops[:, 2:] * expand
     out = clip_crops(torch.cat([c - wh / 2, wh], 1), img_size)
-    return out[(out[:, 2] > 0) & (out[:, 3] > 0)]
+    keep = (area >= min_patch_area) & (out[:, 2:] >= min_patch_size).all(1) & (out[:, 2:] > 0).all(1)
+    out, area = out[keep], area[keep]
+    if order == "area": out = out[torch.sort(-area, stable=True).indices]
+    return out if max_patches_per_img is None else out[:max_patches_per_img]
 
 # %% ../nbs/06_lsm_crop.ipynb #d80baaf6
 def crop_window(coord, height:int, width:int) -> tuple:
@@ -305,6 +300,44 @@ def resize_patch(patch:torch.Tensor, # [C, h, w] or [B, C, h, w] float
     size = (max(1, round(x.shape[-2] * scale)), max(1, round(x.shape[-1] * scale)))
     y = F.interpolate(x, size=size, mode="bilinear", align_corners=False)
     return y[0] if patch.ndim == 3 else y
+
+# %% ../nbs/06_lsm_crop.ipynb #f1dc0002
+LSM_KEYS = ("grid", "top_cells", "threshold", "mode", "min_density")
+SELECT_KEYS = ("max_patches_per_img", "min_patch_size", "expand", "order")
+DEFAULT_LSM_CFG = dict(grid=(16, 10), top_cells=15, threshold=0.1, mode="adaptive", min_density=0.,
+                       max_patches_per_img=2, min_patch_size=32, expand=1.2, order="area", min_heat=0.1)
+
+def lsm_config(lsm_cfg:dict|None=None, **overrides) -> dict:
+    "`DEFAULT_LSM_CFG` updated with `lsm_cfg` and `overrides`; unknown keys raise `ValueError`."
+    if lsm_cfg is not None and not isinstance(lsm_cfg, dict): raise ValueError(f"`lsm_cfg` must be a dict or None; got {type(lsm_cfg).__name__}")
+    cfg = {**DEFAULT_LSM_CFG, **(lsm_cfg or {}), **overrides}
+    extra = sorted(set(cfg) - set(DEFAULT_LSM_CFG))
+    if extra: raise ValueError(f"unknown `lsm_cfg` key(s) {extra}; known: {sorted(DEFAULT_LSM_CFG)}")
+    return cfg
+
+def find_crops(heat:torch.Tensor, # [B, C, h, w] heatmap probabilities
+               valid_hw:list, # (H, W) of each image inside the (padded) input
+               heatmap_stride:float=1, # input pixels per heatmap pixel
+               lsm_cfg:dict|None=None, # see `DEFAULT_LSM_CFG`
+              ) -> list: # B float CPU tensors [N_i, 4]: integer-pixel crops (x, y, w, h) in input pixels
+    "Crop windows per image: LSM clusters -> `select_crops` (grown, clamped, sides >= `min_patch_size`) -> whole-pixel windows."
+    cfg = lsm_config(lsm_cfg)
+    if not torch.is_tensor(heat) or heat.ndim != 4:
+        raise ValueError(f"`heat` must be probabilities [B, C, h, w]; got {tuple(getattr(heat, 'shape', ())) or type(heat).__name__}")
+    if len(valid_hw) != heat.shape[0]: raise ValueError(f"`valid_hw` must have one (H, W) per image: {heat.shape[0]}; got {len(valid_hw)}")
+    heat = mask_heatmap(heat.detach().float(), valid_hw, heatmap_stride)
+    h, w = heat.shape[-2:]
+    metas = [make_meta(int(round(h * heatmap_stride)), int(round(w * heatmap_stride))) for _ in range(len(valid_hw))]
+    for m, (H, W) in zip(metas, valid_hw): m["ori_shape"] = (int(H), int(W), 3)   # LSM clips to this
+    crops = LSM(heat, metas, heatmap_stride, **{k: cfg[k] for k in LSM_KEYS})
+    out = []
+    for b, (c, (H, W)) in enumerate(zip(crops, valid_hw)):
+        if heat[b].max() < cfg["min_heat"] or min(H, W) < cfg["min_patch_size"]:
+            out.append(torch.zeros(0, 4)); continue
+        c = select_crops(c, (H, W), **{k: cfg[k] for k in SELECT_KEYS})
+        win = [crop_window(x, int(H), int(W)) for x in c.tolist()]
+        out.append(torch.tensor([[x1, y1, x2 - x1, y2 - y1] for x1, y1, x2, y2 in win], dtype=torch.float32).reshape(-1, 4))
+    return out
 
 # %% ../nbs/06_lsm_crop.ipynb #4b44d7b7
 def _pair(v, name, cast):
@@ -371,7 +404,7 @@ def render_crop_explorer(boxes, # [N, 4] xyxy objects of one image
                          heatmap, # [H, W] heatmap of the image
                          image=None, # optional [3, H, W] pixels to draw under the boxes
                          threshold:float=1/11, grid_cols:int=16, grid_rows:int=10, top_cells:int=15,
-                         max_patches:int=2, min_patch_size:float=0, mode:str="yolc", expand:float=1.2,
+                         max_patches:int=2, min_patch_size:float=0, mode:str="yolc", expand:float=1.2, min_patch_area:float=0,
                         ):
     "Figure of one image's crops under the given LSM settings: layout and patches, foreground and cells; coverage in the title."
     import matplotlib.pyplot as plt
@@ -381,7 +414,7 @@ def render_crop_explorer(boxes, # [N, 4] xyxy objects of one image
     H, W = heat.shape
     boxes = _check_crops(boxes, "boxes")
     crops = findclusters(heat, (grid_cols, grid_rows), top_cells, threshold, mode)
-    patches = select_crops(crops, (H, W), max_patches, min_patch_size, expand)
+    patches = select_crops(crops, (H, W), max_patches, min_patch_size, expand, min_patch_area=min_patch_area)
     tiny = ((boxes[:, 2] - boxes[:, 0]).clamp(min=0) * (boxes[:, 3] - boxes[:, 1]).clamp(min=0)).sqrt() < 16
     cov = crop_coverage(patches, boxes[tiny], (H, W))
     fig, axs = plt.subplots(1, 2, figsize=(10, 4.6 * H / W + 0.9))
