@@ -1,5 +1,8 @@
-"""Helpers shared by the benchmark scripts: the machine's CPU model and median wall time of a call."""
-import gc, platform, statistics, time
+"""Helpers shared by the benchmark scripts: the machine's CPU model, median wall time of a call, and code cells of a notebook."""
+import gc, json, platform, statistics, time
+from pathlib import Path
+
+NBS = Path(__file__).resolve().parents[1] / "nbs"
 
 
 def cpu_model() -> str:
@@ -25,3 +28,15 @@ def time_calls(fn, repeats: int, warmup: int = 0, collect: bool = True) -> list:
 def median_time(fn, repeats: int, warmup: int = 0, collect: bool = True) -> float:
     "Median wall time (s) of `repeats` calls of `fn`."
     return statistics.median(time_calls(fn, repeats, warmup, collect))
+
+
+def notebook_namespace(notebook: str, select, ns=None) -> dict:
+    "Execute, in order, the code cells of `nbs/notebook` whose source `select(source)` accepts, in the namespace `ns`; return it."
+    ns = {} if ns is None else ns
+    hits = 0
+    for c in json.loads((NBS / notebook).read_text(encoding="utf-8"))["cells"]:
+        src = "".join(c["source"])
+        if c["cell_type"] == "code" and select(src):
+            exec(compile(src, f"{notebook} cell {c.get('id')}", "exec"), ns); hits += 1
+    if not hits: raise LookupError(f"no cell of {notebook} matched")
+    return ns

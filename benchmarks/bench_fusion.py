@@ -8,18 +8,7 @@ import argparse, datetime, json, os, platform, statistics, sys, time
 from pathlib import Path
 import torch
 from yolc_nb.fusion import nms, batched_nms, greedy_nmm, _nms_torch, HAS_TORCHVISION
-from _common import cpu_model, median_time as _median_time
-
-
-def notebook_function(name, nb=Path(__file__).resolve().parents[1] / "nbs" / "08_fusion.ipynb"):
-    "Execute the notebook cell that defines `name` and return the function."
-    for c in json.loads(nb.read_text())["cells"]:
-        src = "".join(c["source"])
-        if c["cell_type"] == "code" and f"def {name}(" in src:
-            ns = {"torch": torch}
-            exec(src, ns)
-            return ns[name]
-    raise LookupError(f"{name} not found in {nb.name}")
+from _common import cpu_model, median_time as _median_time, notebook_namespace
 
 
 def aerial_scene(n, seed=0, hw=(1050, 1400), n_classes=10):
@@ -47,7 +36,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     boxes, scores, labels = aerial_scene(a.boxes)
-    nms_naive = notebook_function("nms_naive")
+    nms_naive = notebook_namespace("08_fusion.ipynb", lambda src: "def nms_naive(" in src, {"torch": torch})["nms_naive"]
 
     keep = nms(boxes, scores, 0.5, backend="torch")
     ref = nms_naive(boxes, scores, 0.5)

@@ -6,14 +6,16 @@ Prints a markdown section (machine, date, command, medians and ratios measured s
 """
 import datetime, gc, os, platform, statistics, sys, time
 import torch, torch.nn.functional as F
-from yolc_nb.hrh_sco import (HRH_VARIANTS, TinyDetector, hrh_sco_targets, collate, heatmap_branch_bytes, deform_conv2d_torch,
-                             box_to_dcn_offset, make_split, run_variant, error_rows)
+import yolc_nb.hrh_sco
+from yolc_nb.hrh_sco import hrh_sco_targets, stack_targets, heatmap_branch_bytes, deform_conv2d_torch, box_to_dcn_offset
 from yolc_nb.core import markdown_table
 from functools import partial
-from _common import cpu_model, median_time as _median_time
+from _common import cpu_model, median_time as _median_time, notebook_namespace
 median_time = partial(_median_time, warmup=2)
 
 torch.set_num_threads(1)
+H = notebook_namespace("05_hrh_sco.ipynb", lambda src: src.startswith("# experiment harness"), dict(vars(yolc_nb.hrh_sco)))
+HRH_VARIANTS, TinyDetector, make_split, run_variant, error_rows = (H[k] for k in ("HRH_VARIANTS", "TinyDetector", "make_split", "run_variant", "error_rows"))
 LOAD = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "n/a"
 ACC = "--accuracy" in sys.argv
 
@@ -26,7 +28,7 @@ for name, kw in HRH_VARIANTS.items():
     torch.manual_seed(0)
     model = TinyDetector(NC, **kw)
     n = model.head.heatmap_upsample_num
-    tg = collate([hrh_sco_targets(d["boxes"], d["labels"], NC, (SIZE // 4, SIZE // 4), heatmap_upsample_num=n) for d in data])
+    tg = stack_targets([hrh_sco_targets(d["boxes"], d["labels"], NC, (SIZE // 4, SIZE // 4), heatmap_upsample_num=n) for d in data])
     opt = torch.optim.AdamW(model.parameters(), 1e-3)
     def train_step():
         ls = model.head.loss(model(images), tg)

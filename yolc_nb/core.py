@@ -159,7 +159,7 @@ def _few(keys, n=8):
 def upgrade_state_dict(model:nn.Module, state_dict:dict) -> dict:
     "`state_dict` with the key renames of every submodule of `model` that defines `upgrade_state_dict(state_dict, prefix)` applied."
     for name, m in model.named_modules():
-        if m is not model and hasattr(m, "upgrade_state_dict"): state_dict = m.upgrade_state_dict(state_dict, f"{name}.")
+        if hasattr(m, "upgrade_state_dict"): state_dict = m.upgrade_state_dict(state_dict, f"{name}." if name else "")
     return state_dict
 
 def load_state_checked(model:nn.Module, checkpoint, # a path, or a dict from `read_checkpoint`

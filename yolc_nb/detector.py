@@ -14,20 +14,19 @@ import torch.nn as nn
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from .core import default_device, read_checkpoint, load_state_checked
+from .core import default_device, read_checkpoint, load_state_checked, LEGACY_CKPT_FORMATS
 from .data import make_meta, to_original
 from .backbones import BackboneFactory, count_parameters
 from .necks_heads import StrideNeck
-from .hrh_sco import HRHSCOHead, hrh_sco_targets, collate as collate_targets, decode_heatmap
+from .hrh_sco import HRHSCOHead, HEAD_INITS
 from .heatmap_gen import mask_heatmap
 from .lsm_crop import find_crops, lsm_config, crop_img_tensor, resize_patch, crops_to_original
 from .kd_losses import DistillConfig, freeze_teacher, kd_losses, kd_local_refine
 from .fusion import Detections, remap_bboxes_to_full, fuse_detections, FUSION_METHODS
-from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['DEFAULT_BATCH_SIZE', 'DETECTOR_CONFIGS', 'HEAD_INITS', 'pad_to_stride', 'pad_batch', 'detector_config',
-           'YOLCDetector', 'load_detector', 'DistillDetector', 'render_detections']
+__all__ = ['DEFAULT_BATCH_SIZE', 'DETECTOR_CONFIGS', 'pad_to_stride', 'pad_batch', 'detector_config', 'YOLCDetector',
+           'load_detector', 'DistillDetector', 'render_detections']
 
 # %% ../nbs/10_detector.ipynb #2edea2b2
 DEFAULT_BATCH_SIZE = 8  # Colab-sized: fits the default configurations on a free GPU and on 2 CPU cores
@@ -66,10 +65,10 @@ def pad_batch(img:torch.Tensor, # [B, C, H, W]
 DETECTOR_CONFIGS = {
     # a larger Light HRNet: 3 branches (strides 2, 4, 8), 3 stages
     "teacher": dict(backbone="LightHRNet", backbone_cfg=dict(n_channels=32, num_stages=3, num_branches=3, num_blocks=2),
-                    neck_channels=48, head_channels=48, head_init="fast"),
+                    neck_channels=48, head_channels=48),
     # a smaller one: 2 branches, 2 stages, one block each, thin neck and head
     "student": dict(backbone="LightHRNet", backbone_cfg=dict(n_channels=16, num_stages=2, num_branches=2, num_blocks=1),
-                    neck_channels=24, head_channels=24, head_init="fast"),
+                    neck_channels=24, head_channels=24),
     # for tests and quick looks: a few thousand parameters
     "tiny": dict(backbone="LightHRNet", backbone_cfg=dict(n_channels=8, num_stages=2, num_branches=2, num_blocks=1),
                  neck_channels=8, head_channels=8),
@@ -85,21 +84,21 @@ def detector_config(name:str="student", **overrides) -> dict:
     return cfg
 
 # %% ../nbs/10_detector.ipynb #a7d8d05b
-HEAD_INITS = ("yolc", "fast")
+def _check_gt(gt_bboxes, gt_labels, B):
+    if not isinstance(gt_bboxes, (list, tuple)) or len(gt_bboxes) != B:
+        raise ValueError(f"`gt_bboxes` must be a list of {B} tensors [N_i, 4] (xyxy); got {type(gt_bboxes).__name__} of length {len(gt_bboxes) if hasattr(gt_bboxes, '__len__') else '?'}")
+    if not isinstance(gt_labels, (list, tuple)) or len(gt_labels) != B:
+        raise ValueError(f"`gt_labels` must be a list of {B} tensors [N_i]; got {type(gt_labels).__name__} of length {len(gt_labels) if hasattr(gt_labels, '__len__') else '?'}")
 
-def _fast_head_init(head:HRHSCOHead):
-    "PyTorch's default init for the hidden convolutions of the heatmap and offset branches; their last layers keep YOLC's."
-    for branch in (head.heatmap_head, head.offset_head):
-        if branch is None: continue
-        convs = [m for m in branch if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
-        for m in convs[:-1]: m.reset_parameters()
+_HEAD_INIT_ALIASES = {"fast": "default"}   # the name earlier versions of the kit gave the default
 
 class YOLCDetector(nn.Module):
-    "YOLC detector: registered backbone, neck to stride `down_ratio`, YOLC / HRH-SCO head."
+    "YOLC detector: registered backbone, neck to stride `down_ratio`, YOLC / HRH-SCO head; global pass, crops, local pass and fusion."
     def __init__(self, num_classes:int, backbone:str="LightHRNet", backbone_cfg:dict|None=None, use_hrh_sco:bool=True,
                  heatmap_upsample_num:int=2, down_ratio:int=4, neck_channels:int=64, head_channels:int=96,
-                 head_init:str="yolc"):
+                 head_init:str="default"):
         super().__init__()
+        head_init = _HEAD_INIT_ALIASES.get(head_init, head_init)
         if head_init not in HEAD_INITS: raise ValueError(f"`head_init` must be one of {HEAD_INITS}; got {head_init!r}")
         if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 1:
             raise ValueError(f"`num_classes` must be a positive int; got {num_classes!r}")
@@ -112,8 +111,7 @@ class YOLCDetector(nn.Module):
         self.backbone = BackboneFactory.create_backbone(backbone, **self.config["backbone_cfg"])
         self.neck = StrideNeck(self.backbone.feature_channels, neck_channels, out_stride=down_ratio)
         self.head = HRHSCOHead(neck_channels, num_classes, use_hrh_sco=use_hrh_sco, heatmap_upsample_num=heatmap_upsample_num,
-                               down_ratio=down_ratio, feat_channels=head_channels)
-        if head_init == "fast": _fast_head_init(self.head)
+                               down_ratio=down_ratio, feat_channels=head_channels, init=head_init)
 
     @property
     def stride(self) -> int:
@@ -125,114 +123,86 @@ class YOLCDetector(nn.Module):
         return self.neck(self.backbone(img, return_features=True))
 
     def forward(self, img:torch.Tensor) -> dict:
-        "Head outputs: `heatmap` logits [B, C, h, w], `center_offset`, `xywh_coarse`, `xywh_refine` [B, 4, H/4, W/4]."
+        "Head outputs: `heatmap` logits [B, C, h, w], `center_offset`, `box_coarse`, `box_refine` [B, 4, H/4, W/4]."
         return self.head(self.extract_feat(img))
 
     def loss(self, outs:dict, targets:dict, weights:dict|None=None) -> dict:
-        "Supervised losses of the head (see `HRHSCOHead.loss`) against a batch of `hrh_sco_targets`."
+        "Supervised losses of the head (see `HRHSCOHead.loss`) against a batch of `head.targets`."
         return self.head.loss(outs, targets, weights)
 
-# %% ../nbs/10_detector.ipynb #f25cecc2
-def _check_gt(gt_bboxes, gt_labels, B):
-    if not isinstance(gt_bboxes, (list, tuple)) or len(gt_bboxes) != B:
-        raise ValueError(f"`gt_bboxes` must be a list of {B} tensors [N_i, 4] (xyxy); got {type(gt_bboxes).__name__} of length {len(gt_bboxes) if hasattr(gt_bboxes, '__len__') else '?'}")
-    if not isinstance(gt_labels, (list, tuple)) or len(gt_labels) != B:
-        raise ValueError(f"`gt_labels` must be a list of {B} tensors [N_i]; got {type(gt_labels).__name__} of length {len(gt_labels) if hasattr(gt_labels, '__len__') else '?'}")
-
-@patch
-def build_targets(self:YOLCDetector, gt_bboxes:list, gt_labels:list, feat_size) -> dict:
-    "A batch of `hrh_sco_targets` for boxes (xyxy, input pixels) on a stride-`down_ratio` map of `feat_size` (H, W)."
-    _check_gt(gt_bboxes, gt_labels, len(gt_bboxes))
-    h = self.head
-    ts = [hrh_sco_targets(torch.as_tensor(b, dtype=torch.float32).cpu().reshape(-1, 4), torch.as_tensor(l).cpu().long().reshape(-1),
-                          self.num_classes, tuple(int(s) for s in feat_size), self.down_ratio, h.heatmap_upsample_num)
-          for b, l in zip(gt_bboxes, gt_labels)]
-    return collate_targets(ts)
-
-@patch
-def forward_train(self:YOLCDetector, img:torch.Tensor, img_metas:list|None, gt_bboxes:list, gt_labels:list,
-                  weights:dict|None=None, return_outs:bool=False):
-    "Pad, forward, build targets and return the supervised loss dict (and the head outputs with `return_outs`)."
-    if not torch.is_tensor(img) or img.ndim != 4: raise ValueError(f"`img` must be a batch [B, 3, H, W]; got {tuple(getattr(img, 'shape', ()))}")
-    _check_gt(gt_bboxes, gt_labels, img.shape[0])
-    img_p, _ = pad_batch(img, img_metas, self.stride)
-    outs = self(img_p)
-    t = self.build_targets(gt_bboxes, gt_labels, outs["xywh_coarse"].shape[-2:])
-    t = {k: v.to(img.device) for k, v in t.items()}
-    losses = self.loss(outs, t, weights)
-    return (losses, outs) if return_outs else losses
-
-# %% ../nbs/10_detector.ipynb #aa1e5f6d
-@patch
-def decode(self:YOLCDetector, outs:dict, valid_hw:list, score_thr:float=0.05, max_per_img:int=100) -> list:
-    "One `Detections` per image from head outputs: top `max_per_img` peaks with score >= `score_thr`, boxes clipped to each valid (H, W)."
-    if not isinstance(max_per_img, int) or max_per_img < 1: raise ValueError(f"`max_per_img` must be a positive int; got {max_per_img!r}")
-    if not (isinstance(score_thr, (int, float)) and 0 <= score_thr <= 1): raise ValueError(f"`score_thr` must be in [0, 1]; got {score_thr!r}")
-    heat = mask_heatmap(outs["heatmap"].sigmoid(), valid_hw, self.head.heatmap_stride)
-    d = decode_heatmap(heat, outs.get("center_offset"), outs["xywh_refine"], k=max_per_img,
-                       upsample_ratio=self.head.upsample_ratio, down_ratio=self.down_ratio)
-    b = d["boxes"]
-    b = torch.cat([torch.minimum(b[..., :2], b[..., 2:]), torch.maximum(b[..., :2], b[..., 2:])], -1)
-    out = []
-    for i, (H, W) in enumerate(valid_hw):
-        keep = d["scores"][i] >= score_thr
-        bi = b[i][keep]
-        lim = bi.new_tensor([W, H, W, H])
-        bi = torch.minimum(bi.clamp(min=0), lim)
-        out.append(Detections(bi, d["scores"][i][keep], d["labels"][i][keep]))
-    return out
-
-# %% ../nbs/10_detector.ipynb #d4f164c5
-@patch
-def local_pass(self:YOLCDetector, img:torch.Tensor, crops:torch.Tensor, crop_scale:float=1.5, score_thr:float=0.05,
-               max_per_img:int=100) -> list:
-    "Detections of each crop of one image [3, H, W], in crop pixels at scale 1 (ready for `fuse_detections(..., scale=1)`)."
-    out = []
-    for c in crops.tolist():
-        patch = crop_img_tensor(img, c)
-        h, w = patch.shape[-2:]
-        big = resize_patch(patch, crop_scale) if crop_scale != 1 else patch
-        H2, W2 = big.shape[-2:]
-        xp, _ = pad_to_stride(big[None], self.stride)
-        d = self.decode(self(xp), [(H2, W2)], score_thr, max_per_img)[0]
-        out.append(remap_bboxes_to_full(d, (0., 0.), (W2 / w, H2 / h)))
-    return out
-
-@patch
-@torch.no_grad()
-def simple_test(self:YOLCDetector, img:torch.Tensor, # [B, 3, H, W]
-                img_metas:list|None=None, # one meta per image (None: unpadded, unscaled)
-                crop:bool=True, # run the crop search and the local pass
-                lsm_cfg:dict|None=None, # see `DEFAULT_LSM_CFG`
-                fusion:str="nms", # "nms", "greedy_nmm", "yolc" or "concat" (see `fuse_detections`)
-                score_thr:float=0.05, max_per_img:int=100, crop_scale:float=1.5, iou_threshold:float=0.5,
-                rescale:bool=True, # boxes in original-image pixels (else input pixels)
-               ) -> tuple: # (list of `Detections`, list of crops [N_i, 4] xywh, in the same pixels as the boxes)
-    "YOLC inference: global pass, LSM crops, local pass on each enlarged crop, remap and fusion."
-    if not torch.is_tensor(img) or img.ndim != 4: raise ValueError(f"`img` must be a batch [B, 3, H, W]; got {tuple(getattr(img, 'shape', ()))}")
-    if fusion not in FUSION_METHODS: raise ValueError(f"`fusion` must be one of {FUSION_METHODS}; got {fusion!r}")
-    cfg = lsm_config(lsm_cfg)
-    was_training = self.training
-    self.eval()
-    try:
-        B, _, H, W = img.shape
-        img_p, metas = pad_batch(img, img_metas, self.stride)
-        valid = [(H, W)] * B
+    def forward_train(self, img:torch.Tensor, img_metas:list|None, gt_bboxes:list, gt_labels:list,
+                      weights:dict|None=None, return_outs:bool=False):
+        "Pad, forward, build the head's targets and return the supervised loss dict (and the head outputs with `return_outs`)."
+        if not torch.is_tensor(img) or img.ndim != 4: raise ValueError(f"`img` must be a batch [B, 3, H, W]; got {tuple(getattr(img, 'shape', ()))}")
+        _check_gt(gt_bboxes, gt_labels, img.shape[0])
+        img_p, _ = pad_batch(img, img_metas, self.stride)
         outs = self(img_p)
-        dets = self.decode(outs, valid, score_thr, max_per_img)
-        crops = find_crops(outs["heatmap"].sigmoid(), valid, self.head.heatmap_stride, cfg) if crop else [torch.zeros(0, 4) for _ in range(B)]
-        fused = []
-        for b in range(B):
-            if len(crops[b]):
-                local = self.local_pass(img[b], crops[b], crop_scale, score_thr, max_per_img)
-                d = fuse_detections(dets[b], local, crops[b].to(img.device), method=fusion, iou_threshold=iou_threshold, scale=1.)
-                d = d[torch.sort(d.scores, descending=True, stable=True).indices[:max_per_img]]
-            else: d = dets[b]
-            fused.append(Detections(to_original(d.boxes, metas[b], f"img_metas[{b}]"), d.scores, d.labels, d.image_id) if rescale else d)
-        for d, m in zip(fused, metas): d.image_id = m.get("image_id", d.image_id)
-        if rescale: crops = [crops_to_original(c, m, 1, i) for i, (c, m) in enumerate(zip(crops, metas))]
-    finally: self.train(was_training)
-    return fused, crops
+        t = self.head.targets(gt_bboxes, gt_labels, outs["box_coarse"].shape[-2:])
+        losses = self.loss(outs, {k: v.to(img.device) for k, v in t.items()}, weights)
+        return (losses, outs) if return_outs else losses
+
+    def decode(self, outs:dict, valid_hw:list, score_thr:float=0.05, max_per_img:int=100) -> list:
+        "One `Detections` per image from head outputs: top `max_per_img` peaks with score >= `score_thr`, boxes clipped to each valid (H, W)."
+        if not isinstance(max_per_img, int) or max_per_img < 1: raise ValueError(f"`max_per_img` must be a positive int; got {max_per_img!r}")
+        if not (isinstance(score_thr, (int, float)) and 0 <= score_thr <= 1): raise ValueError(f"`score_thr` must be in [0, 1]; got {score_thr!r}")
+        d = self.head.decode(outs, max_per_img, heat=mask_heatmap(outs["heatmap"].sigmoid(), valid_hw, self.head.heatmap_stride))
+        b = d["boxes"]
+        b = torch.cat([torch.minimum(b[..., :2], b[..., 2:]), torch.maximum(b[..., :2], b[..., 2:])], -1)   # corners in order
+        out = []
+        for i, (H, W) in enumerate(valid_hw):
+            keep = d["scores"][i] >= score_thr
+            bi = torch.minimum(b[i][keep].clamp(min=0), b.new_tensor([W, H, W, H]))
+            out.append(Detections(bi, d["scores"][i][keep], d["labels"][i][keep]))
+        return out
+
+    def local_pass(self, img:torch.Tensor, crops:torch.Tensor, crop_scale:float=1.5, score_thr:float=0.05,
+                   max_per_img:int=100) -> list:
+        "Detections of each crop of one image [3, H, W], in crop pixels at scale 1 (ready for `fuse_detections(..., scale=1)`)."
+        out = []
+        for c in crops.tolist():
+            patch = crop_img_tensor(img, c)
+            h, w = patch.shape[-2:]
+            big = resize_patch(patch, crop_scale) if crop_scale != 1 else patch
+            H2, W2 = big.shape[-2:]
+            xp, _ = pad_to_stride(big[None], self.stride)
+            d = self.decode(self(xp), [(H2, W2)], score_thr, max_per_img)[0]
+            out.append(remap_bboxes_to_full(d, (0., 0.), (W2 / w, H2 / h)))
+        return out
+
+    @torch.no_grad()
+    def simple_test(self, img:torch.Tensor, # [B, 3, H, W]
+                    img_metas:list|None=None, # one meta per image (None: unpadded, unscaled)
+                    crop:bool=True, # run the crop search and the local pass
+                    lsm_cfg:dict|None=None, # see `DEFAULT_LSM_CFG`
+                    fusion:str="nms", # "nms", "greedy_nmm", "yolc" or "concat" (see `fuse_detections`)
+                    score_thr:float=0.05, max_per_img:int=100, crop_scale:float=1.5, iou_threshold:float=0.5,
+                    rescale:bool=True, # boxes in original-image pixels (else input pixels)
+                   ) -> tuple: # (list of `Detections`, list of crops [N_i, 4] xywh, in the same pixels as the boxes)
+        "YOLC inference: global pass, LSM crops, local pass on each enlarged crop, remap and fusion."
+        if not torch.is_tensor(img) or img.ndim != 4: raise ValueError(f"`img` must be a batch [B, 3, H, W]; got {tuple(getattr(img, 'shape', ()))}")
+        if fusion not in FUSION_METHODS: raise ValueError(f"`fusion` must be one of {FUSION_METHODS}; got {fusion!r}")
+        cfg = lsm_config(lsm_cfg)
+        was_training = self.training
+        self.eval()
+        try:
+            B, _, H, W = img.shape
+            img_p, metas = pad_batch(img, img_metas, self.stride)
+            valid = [(H, W)] * B
+            outs = self(img_p)
+            dets = self.decode(outs, valid, score_thr, max_per_img)
+            crops = find_crops(outs["heatmap"].sigmoid(), valid, self.head.heatmap_stride, cfg) if crop else [torch.zeros(0, 4) for _ in range(B)]
+            fused = []
+            for b in range(B):
+                if len(crops[b]):
+                    local = self.local_pass(img[b], crops[b], crop_scale, score_thr, max_per_img)
+                    d = fuse_detections(dets[b], local, crops[b].to(img.device), method=fusion, iou_threshold=iou_threshold, scale=1.)
+                    d = d[torch.sort(d.scores, descending=True, stable=True).indices[:max_per_img]]
+                else: d = dets[b]
+                fused.append(Detections(to_original(d.boxes, metas[b], f"img_metas[{b}]"), d.scores, d.labels, d.image_id) if rescale else d)
+            for d, m in zip(fused, metas): d.image_id = m.get("image_id", d.image_id)
+            if rescale: crops = [crops_to_original(c, m, 1, i) for i, (c, m) in enumerate(zip(crops, metas))]
+        finally: self.train(was_training)
+        return fused, crops
 
 # %% ../nbs/10_detector.ipynb #f0d5c6db
 def load_detector(path, map_location="cpu", **overrides) -> YOLCDetector:
@@ -240,14 +210,17 @@ def load_detector(path, map_location="cpu", **overrides) -> YOLCDetector:
     ckpt = read_checkpoint(path, map_location)
     if not isinstance(ckpt.get("config"), dict):
         raise ValueError(f"checkpoint {Path(path)} has no 'config' entry to rebuild the detector from; build the model yourself and use load_state_checked")
-    model = YOLCDetector(**{**ckpt["config"], **overrides})
+    cfg = dict(ckpt["config"])
+    if ckpt.get("format") in LEGACY_CKPT_FORMATS + (None,) and cfg.get("head_init") == "yolc":
+        cfg["head_init"] = "default"        # before the head owned its init, "yolc" built what "default" builds now
+    model = YOLCDetector(**{**cfg, **overrides})
     return load_state_checked(model, ckpt, source=path).to(map_location)
 
 # %% ../nbs/10_detector.ipynb #b745f31d
 class DistillDetector(nn.Module):
     "A student `YOLCDetector` trained with supervised losses plus global and crop-level KD from a frozen teacher."
     def __init__(self, student:YOLCDetector, teacher:nn.Module|None=None, cfg:DistillConfig|None=None,
-                 lsm_cfg:dict|None=None, # crop search of local KD (`max_patches_per_img`, `min_patch_size` come from `cfg`)
+                 lsm_cfg:dict|None=None, # crop search of local KD (`find_crops`; `max_patches_per_img`, `min_patch_size` come from `cfg`)
                 ):
         super().__init__()
         cfg = DistillConfig(enable=True) if cfg is None else cfg
@@ -293,7 +266,7 @@ class DistillDetector(nn.Module):
         _check_gt(gt_bboxes, gt_labels, B)
         img_p, metas = pad_batch(img, img_metas, self.stride)
         outs_s = self.student(img_p)
-        t = self.student.build_targets(gt_bboxes, gt_labels, outs_s["xywh_coarse"].shape[-2:])
+        t = self.student.head.targets(gt_bboxes, gt_labels, outs_s["box_coarse"].shape[-2:])
         losses = self.student.loss(outs_s, {k: v.to(img.device) for k, v in t.items()})
         with torch.no_grad(): outs_t = self.teacher(img_p)
         losses.update(kd_losses(outs_s, outs_t, self.cfg, down_ratio=self.student.down_ratio))
@@ -302,8 +275,8 @@ class DistillDetector(nn.Module):
         for b, crops in enumerate(self.last_crops):
             for c in crops.tolist():
                 patch, _ = pad_to_stride(crop_img_tensor(img[b], c)[None], self.stride)
-                r_s = self.student(patch)["xywh_refine"]
-                with torch.no_grad(): r_t = self.teacher(patch)["xywh_refine"]
+                r_s = self.student(patch)["box_refine"]
+                with torch.no_grad(): r_t = self.teacher(patch)["box_refine"]
                 pairs.append((r_s, r_t))
         losses["loss_kd_local_refine"] = self.cfg.kd_weight_local_refine * kd_local_refine(pairs, self.student.down_ratio, like=self.student)
         return losses

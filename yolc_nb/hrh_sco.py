@@ -10,30 +10,30 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from .heatmap_gen import centernet_targets, heatmap_nms, topk
 
 # %% auto #0
-__all__ = ['BOX_OUT_FORMATS', 'HEATMAP_PRIOR', 'YOLC_LOSS_WEIGHTS', 'L1_COMPONENT_WEIGHTS', 'HRH_VARIANTS', 'decode_xywh_to_bbox',
+__all__ = ['BOX_OUT_FORMATS', 'HEATMAP_PRIOR', 'YOLC_LOSS_WEIGHTS', 'L1_COMPONENT_WEIGHTS', 'HEAD_INITS', 'decode_box_map',
            'deform_conv2d_torch', 'deform_conv2d', 'build_loc_head', 'build_offset_head', 'box_to_dcn_offset',
-           'HRHSCOHead', 'hrh_sco_targets', 'collate', 'gaussian_focal_loss', 'l1_loss', 'gwd_loss', 'decode_heatmap',
-           'tiny_backbone', 'TinyDetector', 'train_detector', 'decode_all', 'centre_errors', 'error_rows',
-           'random_crops', 'make_split', 'run_variant', 'heatmap_branch_bytes', 'render_centres', 'centres_widget']
+           'hrh_sco_targets', 'stack_targets', 'gaussian_focal_loss', 'l1_loss', 'gwd_loss', 'hrh_sco_loss',
+           'decode_heatmap', 'HRHSCOHead', 'heatmap_branch_bytes', 'render_centres', 'centres_widget']
 
 # %% ../nbs/05_hrh_sco.ipynb #ec6747d1
 BOX_OUT_FORMATS = ("xyxy", "cxcywh")
 
-def decode_xywh_to_bbox(xywh:torch.Tensor, # [B, 4, H, W]: (dx, dy, w/2, h/2) in feature units
-                        down_ratio:float=4, # stride of the map in input pixels
-                        fmt:str="xyxy", # "xyxy" or "cxcywh"
-                       ) -> torch.Tensor: # [B, H*W, 4] boxes in input pixels, row-major cells
+def decode_box_map(box_map:torch.Tensor, # [B, 4, H, W]: (dx, dy, w/2, h/2) in feature units
+                   down_ratio:float=4, # stride of the map in input pixels
+                   fmt:str="xyxy", # "xyxy" or "cxcywh"
+                  ) -> torch.Tensor: # [B, H*W, 4] boxes in input pixels, row-major cells
     "Decode a YOLC box map into one box per cell, in input-image pixels."
-    if not torch.is_tensor(xywh) or xywh.ndim != 4 or xywh.shape[1] != 4:
-        raise ValueError(f"`xywh` must be a tensor of shape [B, 4, H, W]; got {tuple(getattr(xywh, 'shape', ())) or type(xywh).__name__}")
+    if not torch.is_tensor(box_map) or box_map.ndim != 4 or box_map.shape[1] != 4:
+        raise ValueError(f"`box_map` must be a tensor of shape [B, 4, H, W]; got {tuple(getattr(box_map, 'shape', ())) or type(box_map).__name__}")
     if fmt not in BOX_OUT_FORMATS: raise ValueError(f"`fmt` must be one of {BOX_OUT_FORMATS}; got {fmt!r}")
-    if not xywh.is_floating_point(): xywh = xywh.float()
-    B, _, H, W = xywh.shape
-    rows = torch.arange(H, dtype=xywh.dtype, device=xywh.device).view(1, H, 1)
-    cols = torch.arange(W, dtype=xywh.dtype, device=xywh.device).view(1, 1, W)
-    dx, dy, hw, hh = xywh.unbind(1)
+    if not box_map.is_floating_point(): box_map = box_map.float()
+    B, _, H, W = box_map.shape
+    rows = torch.arange(H, dtype=box_map.dtype, device=box_map.device).view(1, H, 1)
+    cols = torch.arange(W, dtype=box_map.dtype, device=box_map.device).view(1, 1, W)
+    dx, dy, hw, hh = box_map.unbind(1)
     cx, cy = cols + dx, rows + dy
     if fmt == "xyxy": out = torch.stack([cx - hw, cy - hh, cx + hw, cy + hh], -1)
     else:             out = torch.stack([cx, cy, 2 * hw, 2 * hh], -1)
@@ -145,51 +145,17 @@ def build_offset_head(in_channel:int, out_channel:int=2, heatmap_upsample_num:in
     return nn.Sequential(*layers)
 
 # %% ../nbs/05_hrh_sco.ipynb #0ed909ba
-def box_to_dcn_offset(xywh:torch.Tensor) -> torch.Tensor:
+def box_to_dcn_offset(box_map:torch.Tensor) -> torch.Tensor:
     "Offsets [B, 18, H, W] (torchvision order: dy, dx per kernel point) that put a 3x3 kernel's points on the box's centre, edges and corners."
-    if xywh.ndim != 4 or xywh.shape[1] != 4: raise ValueError(f"`xywh` must be [B, 4, H, W]; got {tuple(xywh.shape)}")
-    dx, dy, hw, hh = xywh[:, 0:1], xywh[:, 1:2], xywh[:, 2:3], xywh[:, 3:4]
-    ij = torch.tensor([-1., 0., 1.], dtype=xywh.dtype, device=xywh.device)
+    if box_map.ndim != 4 or box_map.shape[1] != 4: raise ValueError(f"`box_map` must be [B, 4, H, W]; got {tuple(box_map.shape)}")
+    dx, dy, hw, hh = box_map[:, 0:1], box_map[:, 1:2], box_map[:, 2:3], box_map[:, 3:4]
+    ij = torch.tensor([-1., 0., 1.], dtype=box_map.dtype, device=box_map.device)
     i = ij.repeat_interleave(3).view(1, 9, 1, 1)   # kernel row, row-major over the 9 points
     j = ij.repeat(3).view(1, 9, 1, 1)              # kernel column
     off_y, off_x = dy + i * (hh - 1), dx + j * (hw - 1)  # target point minus the regular grid point
     return torch.stack([off_y, off_x], 2).flatten(1, 2)
 
-# %% ../nbs/05_hrh_sco.ipynb #4f5ab1d0
-class HRHSCOHead(nn.Module):
-    "YOLC / HRH-SCO detection head on a stride-`down_ratio` feature map."
-    def __init__(self, in_channels:int, num_classes:int, use_hrh_sco:bool=True, heatmap_upsample_num:int=2, down_ratio:float=4,
-                 feat_channels:int=96, use_center_offset:bool|None=None):
-        super().__init__()
-        if not use_hrh_sco and heatmap_upsample_num != 2:
-            raise ValueError(f"the YOLC baseline head (`use_hrh_sco=False`) always upsamples twice; got `heatmap_upsample_num`={heatmap_upsample_num}")
-        self.num_classes, self.use_hrh_sco, self.down_ratio = num_classes, use_hrh_sco, down_ratio
-        self.heatmap_upsample_num = heatmap_upsample_num
-        self.use_center_offset = use_hrh_sco if use_center_offset is None else use_center_offset
-        self.heatmap_head = build_loc_head(in_channels, num_classes, num_classes, use_hrh_sco, heatmap_upsample_num)
-        self.offset_head = build_offset_head(in_channels, 2, heatmap_upsample_num) if self.use_center_offset else None
-        self.box_trunk = nn.Sequential(nn.Conv2d(in_channels, feat_channels, 3, padding=1), nn.ReLU(inplace=True),
-                                       nn.Conv2d(feat_channels, feat_channels, 3, padding=1), nn.ReLU(inplace=True))
-        self.xywh_init = _init_last(nn.Conv2d(feat_channels, 4, 1), std=0.01)
-        self.xywh_refine = nn.Parameter(torch.randn(4, feat_channels, 3, 3) * 0.01)  # deformable 3x3, no bias
-
-    @property
-    def upsample_ratio(self): return 2 ** self.heatmap_upsample_num
-    @property
-    def heatmap_stride(self): return self.down_ratio / self.upsample_ratio
-
-    def forward(self, x:torch.Tensor) -> dict:
-        if x.ndim != 4: raise ValueError(f"`x` must be a feature map [B, C, H, W]; got {tuple(x.shape)}")
-        f = self.box_trunk(x)
-        coarse = self.xywh_init(f)
-        refine = deform_conv2d(f, box_to_dcn_offset(coarse.detach()), self.xywh_refine, padding=1)
-        return dict(heatmap=self.heatmap_head(x),
-                    center_offset=self.offset_head(x) if self.offset_head is not None else None,
-                    xywh_coarse=coarse, xywh_refine=refine)
-
 # %% ../nbs/05_hrh_sco.ipynb #6991a118
-from .heatmap_gen import centernet_targets, gaussian_radius, heatmap_nms, topk
-
 def _winners(ind, n_cells):
     "For flat indices `ind` [N] (repeats allowed), a mask of the entries that are the last to hit their cell."
     if ind.numel() == 0: return torch.zeros(0, dtype=torch.bool)
@@ -223,14 +189,14 @@ def hrh_sco_targets(boxes, labels, num_classes:int, feat_size, down_ratio:float=
     ctr, half = (b[:, :2] + b[:, 2:]) / 2, (b[:, 2:] - b[:, :2]) / 2
     rowcol = torch.stack([px // up, py // up], -1).float()
     k = _winners(cell, H * W)
-    xywh = torch.zeros(4, H * W)
-    xywh[:, cell[k]] = torch.cat([ctr - rowcol, half], -1)[k].T
-    xywh_w = torch.zeros(4, H * W)
-    xywh_w[:, cell[k]] = 1.
+    box = torch.zeros(4, H * W)
+    box[:, cell[k]] = torch.cat([ctr - rowcol, half], -1)[k].T
+    box_w = torch.zeros(4, H * W)
+    box_w[:, cell[k]] = 1.
     return dict(heatmap=t["heatmap"], center_offset_target=off.view(2, h, w), center_offset_target_weight=off_w.view(2, h, w),
-                xywh_target=xywh.view(4, H, W), xywh_target_weight=xywh_w.view(4, H, W))
+                box_target=box.view(4, H, W), box_target_weight=box_w.view(4, H, W))
 
-def collate(targets:list[dict]) -> dict:
+def stack_targets(targets:list[dict]) -> dict:
     "Stack a list of `hrh_sco_targets` dicts into a batch (each tensor gains a leading batch dimension)."
     if not targets: raise ValueError("`targets` must be a non-empty list of `hrh_sco_targets` dicts; got an empty list")
     keys = set(targets[0])
@@ -277,35 +243,37 @@ def gwd_loss(pred:torch.Tensor, target:torch.Tensor, weight=None, avg_factor=Non
     return loss.mean() if avg_factor is None else loss.sum() / avg_factor
 
 # %% ../nbs/05_hrh_sco.ipynb #9ca1efda
-from fastcore.basics import patch
-
 YOLC_LOSS_WEIGHTS = dict(heatmap=1., gwd=2., l1=0.5, center_offset=1.)
 L1_COMPONENT_WEIGHTS = (1., 1., 0.2, 0.2)
 
-def _boxes_half(xywh, down_ratio):
+def _boxes_half(box_map, down_ratio):
     "Decode [B, 4, H, W] into (cx, cy, w/2, h/2) [B, HW, 4] in input pixels through the kit's single decoder."
-    b = decode_xywh_to_bbox(xywh, down_ratio, fmt="cxcywh")
+    b = decode_box_map(box_map, down_ratio, fmt="cxcywh")
     return torch.cat([b[..., :2], b[..., 2:] / 2], -1)
 
-@patch
-def loss(self:HRHSCOHead, outs:dict, targets:dict, weights:dict|None=None) -> dict:
-    "YOLC / HRH-SCO training losses from the head's outputs and a batch of `hrh_sco_targets` (see `collate`)."
+def hrh_sco_loss(outs:dict, # head outputs: `heatmap` logits, `center_offset` (or None), `box_coarse`, `box_refine`
+                 targets:dict, # a batch of `hrh_sco_targets` (see `stack_targets`)
+                 down_ratio:float=4, # stride of the box maps in input pixels
+                 weights:dict|None=None, # overrides of `YOLC_LOSS_WEIGHTS`
+                 heatmap_upsample_num:int|None=None, # the head's, for the message when the heatmap sizes differ
+                ) -> dict:
+    "YOLC / HRH-SCO training losses: `loss_heatmap`, `loss_coarse`, `loss_refine`, `loss_center_offset`."
     w = {**YOLC_LOSS_WEIGHTS, **(weights or {})}
     heat, t_heat = outs["heatmap"], targets["heatmap"]
     if heat.shape != t_heat.shape:
-        raise ValueError(f"`outs['heatmap']` {tuple(heat.shape)} and `targets['heatmap']` {tuple(t_heat.shape)} differ: "
-                         f"were the targets built with heatmap_upsample_num={self.heatmap_upsample_num}?")
+        hint = f": were the targets built with heatmap_upsample_num={heatmap_upsample_num}?" if heatmap_upsample_num is not None else ""
+        raise ValueError(f"`outs['heatmap']` {tuple(heat.shape)} and `targets['heatmap']` {tuple(t_heat.shape)} differ{hint}")
     avg = (t_heat == 1).sum().clamp(min=1).to(heat.dtype)
     losses = dict(loss_heatmap=w["heatmap"] * gaussian_focal_loss(heat.sigmoid(), t_heat, avg_factor=avg))
-    t_xywh, t_w = targets["xywh_target"], targets["xywh_target_weight"]
+    t_box, t_w = targets["box_target"], targets["box_target_weight"]
     pos = t_w[:, 0].flatten(1) > 0                                     # [B, HW]
-    tgt = _boxes_half(t_xywh, self.down_ratio)[pos]                   # [P, 4]
+    tgt = _boxes_half(t_box, down_ratio)[pos]                         # [P, 4]
     cw = torch.tensor(L1_COMPONENT_WEIGHTS, dtype=heat.dtype, device=heat.device)
     for name in ("coarse", "refine"):
-        pred = outs[f"xywh_{name}"]
-        if pred.shape != t_xywh.shape:
-            raise ValueError(f"`outs['xywh_{name}']` {tuple(pred.shape)} and `targets['xywh_target']` {tuple(t_xywh.shape)} differ")
-        pb = _boxes_half(pred, self.down_ratio)[pos]
+        pred = outs[f"box_{name}"]
+        if pred.shape != t_box.shape:
+            raise ValueError(f"`outs['box_{name}']` {tuple(pred.shape)} and `targets['box_target']` {tuple(t_box.shape)} differ")
+        pb = _boxes_half(pred, down_ratio)[pos]
         losses[f"loss_{name}"] = w["gwd"] * gwd_loss(pb, tgt, avg_factor=avg) + w["l1"] * l1_loss(pb, tgt, cw, avg_factor=avg)
     off = outs.get("center_offset")
     if off is None: losses["loss_center_offset"] = heat.new_zeros(())
@@ -320,17 +288,17 @@ def loss(self:HRHSCOHead, outs:dict, targets:dict, weights:dict|None=None) -> di
 # %% ../nbs/05_hrh_sco.ipynb #a7d1b12c
 def decode_heatmap(heatmap:torch.Tensor, # [B, C, h, w] probabilities (the head's sigmoid)
                    center_offset_pred:torch.Tensor|None=None, # [B, 2, h, w] (dx, dy) in heatmap pixels
-                   xywh:torch.Tensor|None=None, # [B, 4, H, W] box map at stride `down_ratio`
+                   box_map:torch.Tensor|None=None, # [B, 4, H, W] box map at stride `down_ratio`
                    k:int=100, kernel:int=3,
-                   upsample_ratio:int|None=None, # heatmap pixels per feature cell; default: from `xywh`, else 4
+                   upsample_ratio:int|None=None, # heatmap pixels per feature cell; default: from `box_map`, else 4
                    down_ratio:float=4) -> dict:
-    "Top-k `centers` (x, y) in input pixels, `scores`, `labels`, integer `peaks` (x, y) and, with `xywh`, xyxy `boxes`."
+    "Top-k `centers` (x, y) in input pixels, `scores`, `labels`, integer `peaks` (x, y) and, with `box_map`, xyxy `boxes`."
     if not torch.is_tensor(heatmap) or heatmap.ndim != 4:
         raise ValueError(f"`heatmap` must be probabilities [B, C, h, w]; got {tuple(getattr(heatmap, 'shape', ())) or type(heatmap).__name__}")
     B, C, h, w = heatmap.shape
-    if upsample_ratio is None: upsample_ratio = h // xywh.shape[2] if xywh is not None and xywh.ndim == 4 and xywh.shape[2] else 4
-    if xywh is not None and (xywh.ndim != 4 or tuple(xywh.shape) != (B, 4, h / upsample_ratio, w / upsample_ratio)):
-        raise ValueError(f"`xywh` must be [B, 4, h/{upsample_ratio}, w/{upsample_ratio}] = {(B, 4, h / upsample_ratio, w / upsample_ratio)}; got {tuple(xywh.shape)}")
+    if upsample_ratio is None: upsample_ratio = h // box_map.shape[2] if box_map is not None and box_map.ndim == 4 and box_map.shape[2] else 4
+    if box_map is not None and (box_map.ndim != 4 or tuple(box_map.shape) != (B, 4, h / upsample_ratio, w / upsample_ratio)):
+        raise ValueError(f"`box_map` must be [B, 4, h/{upsample_ratio}, w/{upsample_ratio}] = {(B, 4, h / upsample_ratio, w / upsample_ratio)}; got {tuple(box_map.shape)}")
     if center_offset_pred is not None and tuple(center_offset_pred.shape) != (B, 2, h, w):
         raise ValueError(f"`center_offset_pred` must be [B, 2, h, w] = {(B, 2, h, w)}; got {tuple(center_offset_pred.shape)}")
     k = min(k, C * h * w)
@@ -341,150 +309,84 @@ def decode_heatmap(heatmap:torch.Tensor, # [B, C, h, w] probabilities (the head'
         px, py = px + off[:, 0], py + off[:, 1]
     s = down_ratio / upsample_ratio
     out = dict(centers=torch.stack([px, py], -1) * s, scores=scores, labels=labels, peaks=torch.stack([xs, ys], -1))
-    if xywh is not None:
-        W4 = xywh.shape[3]
+    if box_map is not None:
+        W4 = box_map.shape[3]
         cell = (ys // upsample_ratio) * W4 + xs // upsample_ratio
-        out["boxes"] = decode_xywh_to_bbox(xywh, down_ratio).gather(1, cell[..., None].expand(B, k, 4))
+        out["boxes"] = decode_box_map(box_map, down_ratio).gather(1, cell[..., None].expand(B, k, 4))
     return out
 
-# %% ../nbs/05_hrh_sco.ipynb #21110547
-def tiny_backbone(channels:int=32) -> nn.Sequential:
-    "A small stride-4 CNN (two stride-2 3x3 convs, then three 3x3 convs, one dilated) for experiments on a CPU."
-    def cbr(i, o, s=1, d=1): return [nn.Conv2d(i, o, 3, s, d, dilation=d, bias=False), nn.BatchNorm2d(o), nn.ReLU(inplace=True)]
-    return nn.Sequential(*cbr(3, 16, 2), *cbr(16, channels, 2), *cbr(channels, channels), *cbr(channels, channels, d=2),
-                         *cbr(channels, channels))
+# %% ../nbs/05_hrh_sco.ipynb #4f5ab1d0
+HEAD_INITS = ("default", "yolc")
+_LEGACY_KEYS = {"xywh_init.": "box_coarse_conv.", "xywh_refine": "box_refine_weight"}   # names before box maps were named
 
-class TinyDetector(nn.Module):
-    "`tiny_backbone` + `HRHSCOHead`; `head_kw` selects the variant (see `HRH_VARIANTS`)."
-    def __init__(self, num_classes:int, channels:int=32, feat_channels:int=32, **head_kw):
+class HRHSCOHead(nn.Module):
+    "YOLC / HRH-SCO detection head on a stride-`down_ratio` feature map; its targets, loss and decoding use its own strides."
+    def __init__(self, in_channels:int, num_classes:int, use_hrh_sco:bool=True, heatmap_upsample_num:int=2, down_ratio:float=4,
+                 feat_channels:int=96, use_center_offset:bool|None=None,
+                 init:str="default", # "default" or "yolc" (std 0.001 on every convolution of the heatmap and offset branches)
+                ):
         super().__init__()
-        self.backbone = tiny_backbone(channels)
-        self.head = HRHSCOHead(channels, num_classes, feat_channels=feat_channels, **head_kw)
-    def forward(self, x): return self.head(self.backbone(x))
+        if not use_hrh_sco and heatmap_upsample_num != 2:
+            raise ValueError(f"the YOLC baseline head (`use_hrh_sco=False`) always upsamples twice; got `heatmap_upsample_num`={heatmap_upsample_num}")
+        if init not in HEAD_INITS: raise ValueError(f"`init` must be one of {HEAD_INITS}; got {init!r}")
+        self.num_classes, self.use_hrh_sco, self.down_ratio, self.init = num_classes, use_hrh_sco, down_ratio, init
+        self.heatmap_upsample_num = heatmap_upsample_num
+        self.use_center_offset = use_hrh_sco if use_center_offset is None else use_center_offset
+        self.heatmap_head = build_loc_head(in_channels, num_classes, num_classes, use_hrh_sco, heatmap_upsample_num)
+        self.offset_head = build_offset_head(in_channels, 2, heatmap_upsample_num) if self.use_center_offset else None
+        self.box_trunk = nn.Sequential(nn.Conv2d(in_channels, feat_channels, 3, padding=1), nn.ReLU(inplace=True),
+                                       nn.Conv2d(feat_channels, feat_channels, 3, padding=1), nn.ReLU(inplace=True))
+        self.box_coarse_conv = _init_last(nn.Conv2d(feat_channels, 4, 1), std=0.01)
+        self.box_refine_weight = nn.Parameter(torch.randn(4, feat_channels, 3, 3) * 0.01)  # deformable 3x3, no bias
+        if init == "yolc":
+            for branch in (self.heatmap_head, self.offset_head):
+                for m in list(branch or [])[:-1]:                      # the last layers already have it
+                    if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)): _init_last(m)
 
-HRH_VARIANTS = {
-    "YOLC baseline": dict(use_hrh_sco=False),
-    "HRH n=1": dict(heatmap_upsample_num=1, use_center_offset=False),
-    "HRH n=2": dict(heatmap_upsample_num=2, use_center_offset=False),
-    "HRH+SCO n=1": dict(heatmap_upsample_num=1),
-    "HRH+SCO n=2": dict(heatmap_upsample_num=2),
-}
+    @property
+    def upsample_ratio(self) -> int: return 2 ** self.heatmap_upsample_num
+    @property
+    def heatmap_stride(self) -> float: return self.down_ratio / self.upsample_ratio
 
-# %% ../nbs/05_hrh_sco.ipynb #8d6ff9db
-from tqdm.auto import tqdm
+    def forward(self, x:torch.Tensor) -> dict:
+        "`heatmap` logits [B, C, h, w], `center_offset` [B, 2, h, w] (or None), `box_coarse` and `box_refine` [B, 4, H, W]."
+        if x.ndim != 4: raise ValueError(f"`x` must be a feature map [B, C, H, W]; got {tuple(x.shape)}")
+        f = self.box_trunk(x)
+        coarse = self.box_coarse_conv(f)
+        refine = deform_conv2d(f, box_to_dcn_offset(coarse.detach()), self.box_refine_weight, padding=1)
+        return dict(heatmap=self.heatmap_head(x),
+                    center_offset=self.offset_head(x) if self.offset_head is not None else None,
+                    box_coarse=coarse, box_refine=refine)
 
-def train_detector(model:TinyDetector, images:torch.Tensor, targets:list[dict], steps:int, batch_size:int=8,
-                   lr:float=3e-3, seed:int=0, progress:bool=True) -> list[dict]:
-    "Train `model` on `images` [N, 3, H, W] and their `hrh_sco_targets`; returns the per-step losses (floats)."
-    if len(images) != len(targets): raise ValueError(f"`images` and `targets` must have the same length; got {len(images)} and {len(targets)}")
-    g = torch.Generator().manual_seed(seed)
-    opt = torch.optim.AdamW(model.parameters(), lr, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps, pct_start=0.1)
-    hist = []
-    model.train()
-    for _ in tqdm(range(steps), disable=not progress, leave=False):
-        idx = torch.randint(0, len(images), (min(batch_size, len(images)),), generator=g)
-        ls = model.head.loss(model(images[idx]), collate([targets[i] for i in idx.tolist()]))
-        loss = sum(ls.values())
-        if not torch.isfinite(loss): raise FloatingPointError(f"non-finite loss {({k: v.item() for k, v in ls.items()})}")
-        opt.zero_grad(); loss.backward(); opt.step(); sched.step()
-        hist.append({k: v.item() for k, v in ls.items()})
-    return hist
+    def targets(self, gt_bboxes:list, gt_labels:list, feat_size) -> dict:
+        "Stacked `hrh_sco_targets` of a batch: per-image boxes (xyxy, input pixels) and labels, on a box map of `feat_size` (H, W)."
+        if not isinstance(gt_bboxes, (list, tuple)) or not isinstance(gt_labels, (list, tuple)) or len(gt_bboxes) != len(gt_labels):
+            raise ValueError(f"`gt_bboxes` and `gt_labels` must be lists with one entry per image; got {type(gt_bboxes).__name__} "
+                             f"and {type(gt_labels).__name__} of lengths {len(gt_bboxes) if hasattr(gt_bboxes, '__len__') else '?'} "
+                             f"and {len(gt_labels) if hasattr(gt_labels, '__len__') else '?'}")
+        fs = tuple(int(s) for s in feat_size)
+        return stack_targets([hrh_sco_targets(torch.as_tensor(b, dtype=torch.float32).cpu().reshape(-1, 4), torch.as_tensor(l).cpu().long().reshape(-1),
+                                              self.num_classes, fs, self.down_ratio, self.heatmap_upsample_num)
+                              for b, l in zip(gt_bboxes, gt_labels)])
 
-# %% ../nbs/05_hrh_sco.ipynb #ddd8b886
-from .heatmap_gen import dark_refine
-from .data import aitod_size_class, AITOD_SIZE_CLASSES
+    def loss(self, outs:dict, targets:dict, weights:dict|None=None) -> dict:
+        "`hrh_sco_loss` with the head's stride."
+        return hrh_sco_loss(outs, targets, self.down_ratio, weights, self.heatmap_upsample_num)
 
-@torch.no_grad()
-def decode_all(model:TinyDetector, images:torch.Tensor, k:int=100, dark_kernel:int=5) -> dict:
-    "Decode `model`'s predictions on `images` with integer peaks, integer + 1/2, DARK and (when present) SCO offsets."
-    model.eval()
-    o = model(images)
-    heat, head = o["heatmap"].sigmoid(), model.head
-    s = head.heatmap_stride
-    base = decode_heatmap(heat, None, o["xywh_refine"], k=k, upsample_ratio=head.upsample_ratio, down_ratio=head.down_ratio)
-    pk = base["peaks"].to(heat.dtype)
-    B, C = heat.shape[:2]
-    maps = heat[torch.arange(B)[:, None], base["labels"]]                       # each detection's class map [B, k, h, w]
-    dark = dark_refine(maps.flatten(0, 1), pk.flatten(0, 1), kernel=dark_kernel).view(B, -1, 2)
-    modes = {"integer": base["centers"], "integer + 1/2": (pk + 0.5) * s, "DARK": dark * s}
-    if o["center_offset"] is not None:
-        modes["SCO"] = decode_heatmap(heat, o["center_offset"], k=k, upsample_ratio=head.upsample_ratio, down_ratio=head.down_ratio)["centers"]
-    return dict(modes=modes, scores=base["scores"], labels=base["labels"], peaks=base["peaks"], boxes=base["boxes"], stride=s)
+    def decode(self, outs:dict, k:int=100, kernel:int=3, heat:torch.Tensor|None=None) -> dict:
+        "`decode_heatmap` of the outputs with the head's strides, on `heat` (default: the heatmap's probabilities)."
+        heat = outs["heatmap"].sigmoid() if heat is None else heat
+        return decode_heatmap(heat, outs.get("center_offset"), outs["box_refine"], k=k, kernel=kernel,
+                              upsample_ratio=self.upsample_ratio, down_ratio=self.down_ratio)
 
-def centre_errors(samples:list[dict], dec:dict, score_thr:float=0.1, radius:float|None=None) -> dict:
-    "Per true object: AI-TOD size class, whether it was matched, and the centre error (px) of every decoding in `dec`."
-    s = dec["stride"]
-    radius = max(4., 2 * s) if radius is None else radius
-    out = dict(size_class=[], matched=[], errors={m: [] for m in dec["modes"]})
-    for b, smp in enumerate(samples):
-        boxes, labels = smp["boxes"], smp["labels"]
-        gt = (boxes[:, :2] + boxes[:, 2:]) / 2
-        cell = (dec["peaks"][b].float() + 0.5) * s
-        bad = (dec["scores"][b] < score_thr)[None] | (labels[:, None] != dec["labels"][b][None])
-        dist = torch.cdist(gt, cell).masked_fill(bad, float("inf"))
-        dmin, j = dist.min(1) if dist.shape[1] else (torch.full((len(gt),), float("inf")), torch.zeros(len(gt), dtype=torch.long))
-        ok = dmin <= radius
-        out["size_class"] += aitod_size_class(boxes); out["matched"].append(ok)
-        for m, c in dec["modes"].items():
-            e = (c[b][j] - gt).norm(dim=-1) if dist.shape[1] else torch.full((len(gt),), float("nan"))
-            out["errors"][m].append(e.where(ok, torch.full_like(e, float("nan"))))
-    out["matched"] = torch.cat(out["matched"]) if out["matched"] else torch.zeros(0, dtype=torch.bool)
-    out["errors"] = {m: torch.cat(v) if v else torch.zeros(0) for m, v in out["errors"].items()}
-    return out
-
-def error_rows(name:str, ce:dict) -> list[dict]:
-    "Table rows (one per decoding) with mean / p90 centre error overall and mean per AI-TOD size class."
-    rows, sc = [], ce["size_class"]
-    for m, e in ce["errors"].items():
-        ok = ~e.isnan()
-        r = dict(variant=name, decoding=m, recall=ok.float().mean().item() if len(e) else float("nan"),
-                 mean=e[ok].mean().item() if ok.any() else float("nan"), p90=e[ok].quantile(0.9).item() if ok.any() else float("nan"))
-        for c in AITOD_SIZE_CLASSES:
-            sel = torch.tensor([x == c for x in sc], dtype=torch.bool) & ok
-            r[c] = e[sel].mean().item() if sel.any() else float("nan")
-            r[f"n_{c}"] = int(sel.sum())
-        rows.append(r)
-    return rows
-
-# %% ../nbs/05_hrh_sco.ipynb #327b787f
-from .data import SyntheticAerial
-
-def random_crops(ds, n_crops:int, crop:int, seed:int=0) -> list[dict]:
-    "`n_crops` windows of `crop` x `crop` px from the scenes of `ds`, each containing a randomly chosen object, as samples."
-    g = torch.Generator().manual_seed(seed)
-    out, scenes = [], [ds[i] for i in range(len(ds))]
-    for i in range(n_crops):
-        smp = scenes[i % len(scenes)]
-        H, W = smp["image"].shape[1:]
-        if len(smp["boxes"]):  # a window that contains a randomly chosen object, anywhere in the window
-            ctr = smp["boxes"][torch.randint(0, len(smp["boxes"]), (1,), generator=g).item()].view(2, 2).mean(0)
-            u = torch.rand(2, generator=g) * crop
-            x0, y0 = int((ctr[0] - u[0]).clamp(0, W - crop)), int((ctr[1] - u[1]).clamp(0, H - crop))
-        else: y0, x0 = (torch.randint(0, H - crop + 1, (1,), generator=g).item(), torch.randint(0, W - crop + 1, (1,), generator=g).item())
-        b = smp["boxes"] - torch.tensor([x0, y0, x0, y0], dtype=torch.float32)
-        c = b.clone(); c[:, 0::2] = c[:, 0::2].clamp(0, crop); c[:, 1::2] = c[:, 1::2].clamp(0, crop)
-        area = lambda z: (z[:, 2] - z[:, 0]).clamp(min=0) * (z[:, 3] - z[:, 1]).clamp(min=0)
-        keep = area(c) >= 0.5 * area(b)
-        out.append(dict(image=smp["image"][:, y0:y0 + crop, x0:x0 + crop].contiguous(), boxes=c[keep], labels=smp["labels"][keep]))
-    return out
-
-def make_split(n_scenes:int, n_crops:int, crop:int, seed:int, scene_size:int=384, object_scale:float=0.5) -> list[dict]:
-    "The experiment's data: `n_crops` crops of `crop` px from `n_scenes` dense `SyntheticAerial` scenes."
-    ds = SyntheticAerial(n_scenes, size=(scene_size, scene_size), object_scale=object_scale, seed=seed,
-                         clusters=(4, 8), per_cluster=(20, 50), n_background=(40, 80))
-    return random_crops(ds, n_crops, crop, seed)
-
-def run_variant(name:str, train:list[dict], test:list[dict], steps:int, lr:float=3e-3, seed:int=0, num_classes:int=3, progress:bool=True):
-    "Train one variant of `HRH_VARIANTS` and decode the test crops; returns (model, loss history, decoded, centre errors)."
-    torch.manual_seed(seed)
-    model = TinyDetector(num_classes, **HRH_VARIANTS[name])
-    crop = train[0]["image"].shape[-1]
-    tg = [hrh_sco_targets(s["boxes"], s["labels"], num_classes, (crop // 4, crop // 4), heatmap_upsample_num=model.head.heatmap_upsample_num)
-          for s in train]
-    hist = train_detector(model, torch.stack([s["image"] for s in train]), tg, steps, lr=lr, seed=seed, progress=progress)
-    dec = decode_all(model, torch.stack([s["image"] for s in test]))
-    return model, hist, dec, centre_errors(test, dec)
+    def upgrade_state_dict(self, state_dict:dict, prefix:str="") -> dict:
+        "`state_dict` with this head's pre-rename keys (`xywh_init`, `xywh_refine`) renamed."
+        out = {}
+        for k, v in state_dict.items():
+            for old, new in _LEGACY_KEYS.items():
+                if k.startswith(prefix + old): k = prefix + new + k[len(prefix + old):]; break
+            out[k] = v
+        return out
 
 # %% ../nbs/05_hrh_sco.ipynb #7db23f49
 def heatmap_branch_bytes(head:HRHSCOHead, feat:torch.Tensor) -> int:

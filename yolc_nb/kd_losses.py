@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from matplotlib.figure import Figure
-from .hrh_sco import decode_xywh_to_bbox
+from .hrh_sco import decode_box_map
 
 # %% auto #0
 __all__ = ['HM_LOSSES', 'DistillConfig', 'freeze_teacher', 'kd_heatmap_mse', 'kd_heatmap_kl', 'kd_coarse', 'kd_local_refine',
@@ -21,6 +21,8 @@ __all__ = ['HM_LOSSES', 'DistillConfig', 'freeze_teacher', 'kd_heatmap_mse', 'kd
 
 # %% ../nbs/07_kd_losses.ipynb #f816f8a6
 HM_LOSSES = ("mse", "kl")
+
+_RETIRED = ("lsm_visualize",)
 
 def _is_real(x): return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
@@ -34,13 +36,12 @@ class DistillConfig:
     kd_weight_local_refine: float = 0.1  # lambda_r: decoded refine boxes on the crops
     use_teacher_crop: bool = True        # crops come from the teacher's heatmap (stable early in training)
     max_patches_per_img: int = 4         # crops per image for local KD (0: no local KD)
-    min_patch_size: int = 64             # crops with a side below this many pixels are dropped
-    lsm_visualize: bool = False          # let the crop search draw its clusters (slow; off in training)
+    min_patch_size: int = 64             # the shortest side of a crop, in input pixels (as `select_crops`)
     hm_loss: str = "mse"                 # "mse" on sigmoid probabilities or "kl" with `temperature`
     temperature: float = 1.0             # T of the "kl" heatmap loss
 
     def __post_init__(self):
-        for f in ("enable", "use_teacher_crop", "lsm_visualize"):
+        for f in ("enable", "use_teacher_crop"):
             v = getattr(self, f)
             if not isinstance(v, (bool, np.bool_)): raise ValueError(f"`{f}` must be True or False; got {v!r}")
             setattr(self, f, bool(v))
@@ -68,6 +69,7 @@ class DistillConfig:
     def from_dict(cls, d:dict) -> DistillConfig:
         "Build from a plain dict (e.g. a parsed config file); unknown keys raise `ValueError`."
         if not isinstance(d, dict): raise ValueError(f"`d` must be a dict; got {type(d).__name__}")
+        d = {k: v for k, v in d.items() if k not in _RETIRED}   # fields of earlier versions that never did anything
         known = {f.name for f in dataclasses.fields(cls)}
         extra = sorted(set(d) - known)
         if extra: raise ValueError(f"unknown DistillConfig field(s) {extra}; known fields: {sorted(known)}")
@@ -124,16 +126,16 @@ def kd_heatmap_kl(hm_s:torch.Tensor, # student heatmap logits [B, C, H, W]
     return kl.mean() * T * T
 
 # %% ../nbs/07_kd_losses.ipynb #93f87768
-def kd_coarse(xywh_s:torch.Tensor, # student box map [B, 4, H, W]: (dx, dy, w/2, h/2) in feature units
-              xywh_t:torch.Tensor, # teacher box map [B, 4, H, W] (detached here)
+def kd_coarse(box_s:torch.Tensor, # student box map [B, 4, H, W]: (dx, dy, w/2, h/2) in feature units
+              box_t:torch.Tensor, # teacher box map [B, 4, H, W] (detached here)
               down_ratio:float=4,  # stride of the map in input pixels
              ) -> torch.Tensor:    # scalar, in pixels^2
-    "MSE between boxes decoded by `decode_xywh_to_bbox` (xyxy pixels), mean over B*H*W*4."
-    _check_pair(xywh_s, xywh_t, ("xywh_s", "xywh_t"), channels=4)
+    "MSE between boxes decoded by `decode_box_map` (xyxy pixels), mean over B*H*W*4."
+    _check_pair(box_s, box_t, ("box_s", "box_t"), channels=4)
     if not _is_real(down_ratio) or not math.isfinite(down_ratio) or down_ratio <= 0:
         raise ValueError(f"`down_ratio` must be a finite number > 0; got {down_ratio!r}")
-    b_s = decode_xywh_to_bbox(xywh_s, down_ratio=down_ratio)
-    b_t = decode_xywh_to_bbox(xywh_t.detach(), down_ratio=down_ratio)
+    b_s = decode_box_map(box_s, down_ratio=down_ratio)
+    b_t = decode_box_map(box_t.detach(), down_ratio=down_ratio)
     return F.mse_loss(b_s, b_t, reduction="mean")
 
 # %% ../nbs/07_kd_losses.ipynb #c6ff242d
@@ -147,7 +149,7 @@ def _zero_like_graph(like):
     if like is None: return torch.zeros((), requires_grad=True)
     raise ValueError(f"`like` must be a tensor, an nn.Module or None; got {type(like).__name__}")
 
-def kd_local_refine(pairs:list, # [(student_xywh_refine, teacher_xywh_refine)] per patch, each [1, 4, h, w] or [4, h, w]
+def kd_local_refine(pairs:list, # [(student `box_refine`, teacher `box_refine`)] per patch, each [1, 4, h, w] or [4, h, w]
                     down_ratio:float=4, # stride of the refine maps in (patch) pixels
                     like:torch.Tensor|nn.Module|None=None, # student tensor or module the zero of an empty `pairs` hangs on
                    ) -> torch.Tensor: # scalar, in pixels^2
@@ -174,7 +176,7 @@ def _get(outs, key, name):
         raise ValueError(f"`{name}` must hold {key!r} (a tensor); got keys {sorted(outs)}")
     return outs[key]
 
-def kd_losses(outs_s:dict, # student head outputs: `heatmap` logits [B, C, h, w], `xywh_coarse` [B, 4, H, W], ...
+def kd_losses(outs_s:dict, # student head outputs: `heatmap` logits [B, C, h, w], `box_coarse` [B, 4, H, W], ...
               outs_t:dict, # teacher head outputs of the same image (detached here)
               cfg:DistillConfig, # weights, `hm_loss` and `temperature`
               patch_pairs:list|None=None, # optional crop pairs for `kd_local_refine`
@@ -185,7 +187,7 @@ def kd_losses(outs_s:dict, # student head outputs: `heatmap` logits [B, C, h, w]
     if not isinstance(cfg, DistillConfig): raise ValueError(f"`cfg` must be a DistillConfig; got {type(cfg).__name__}")
     hm_s, hm_t = _get(outs_s, "heatmap", "outs_s"), _get(outs_t, "heatmap", "outs_t")
     hm = kd_heatmap_mse(hm_s, hm_t) if cfg.hm_loss == "mse" else kd_heatmap_kl(hm_s, hm_t, cfg.temperature)
-    xs, xt = _get(outs_s, "xywh_coarse", "outs_s"), _get(outs_t, "xywh_coarse", "outs_t")
+    xs, xt = _get(outs_s, "box_coarse", "outs_s"), _get(outs_t, "box_coarse", "outs_t")
     out = {"loss_kd_global_hm": cfg.kd_weight_global_hm * hm,
            "loss_kd_global_coarse": cfg.kd_weight_global_coarse * kd_coarse(xs, xt, down_ratio)}
     if patch_pairs is not None:
@@ -193,7 +195,7 @@ def kd_losses(outs_s:dict, # student head outputs: `heatmap` logits [B, C, h, w]
     return out
 
 # %% ../nbs/07_kd_losses.ipynb #28dffe36
-def render_kd_maps(outs_s:dict, outs_t:dict, # head outputs (`heatmap`, `xywh_coarse`) of student and teacher
+def render_kd_maps(outs_s:dict, outs_t:dict, # head outputs (`heatmap`, `box_coarse`) of student and teacher
                    temperature:float=1.0, # T of the softened class distributions
                    cls:int=0, # class whose probabilities are drawn
                    sample:int=0, # which image of the batch
@@ -202,8 +204,8 @@ def render_kd_maps(outs_s:dict, outs_t:dict, # head outputs (`heatmap`, `xywh_co
                   ) -> Figure:
     "Teacher vs student difference maps (probabilities, T^2*KL per pixel, decoded-box error) and softened class distributions at one pixel."
     hs, ht = _get(outs_s, "heatmap", "outs_s").detach(), _get(outs_t, "heatmap", "outs_t").detach()
-    xs, xt = _get(outs_s, "xywh_coarse", "outs_s").detach(), _get(outs_t, "xywh_coarse", "outs_t").detach()
-    _check_pair(hs, ht, ("outs_s['heatmap']", "outs_t['heatmap']")); _check_pair(xs, xt, ("outs_s['xywh_coarse']", "outs_t['xywh_coarse']"), channels=4)
+    xs, xt = _get(outs_s, "box_coarse", "outs_s").detach(), _get(outs_t, "box_coarse", "outs_t").detach()
+    _check_pair(hs, ht, ("outs_s['heatmap']", "outs_t['heatmap']")); _check_pair(xs, xt, ("outs_s['box_coarse']", "outs_t['box_coarse']"), channels=4)
     B, C, h, w = hs.shape
     if not 0 <= cls < C: raise ValueError(f"`cls` must be in [0, {C - 1}]; got {cls}")
     if not 0 <= sample < B: raise ValueError(f"`sample` must be in [0, {B - 1}]; got {sample}")
@@ -214,7 +216,7 @@ def render_kd_maps(outs_s:dict, outs_t:dict, # head outputs (`heatmap`, `xywh_co
     lqs, lqt = F.log_softmax(hs / T, 1), F.log_softmax(ht / T, 1)
     kl_map = (T * T * (lqt.exp() * (lqt - lqs)).sum(1))[0]                      # [h, w]
     H, W = xs.shape[-2:]
-    box_err = (decode_xywh_to_bbox(xs, down_ratio) - decode_xywh_to_bbox(xt, down_ratio)).abs().mean(-1).reshape(H, W)
+    box_err = (decode_box_map(xs, down_ratio) - decode_box_map(xt, down_ratio)).abs().mean(-1).reshape(H, W)
     if pixel is None: r, c = divmod(int(ht[0, cls].argmax()), w)
     else: r, c = pixel
     fig = Figure(figsize=(12, 2.6))
