@@ -1,4 +1,4 @@
-"""One command line for the kit's jobs: `yolc-nb data`, `train`, `distill`, `eval`, `predict` and the end-to-end `demo`.
+"""One command line for the kit's jobs: `yolc-nb data`, `train`, `distill`, `eval`, `predict` and the end-to-end `demo`: argument parsing and dispatch, nothing else.
 
 Docs: https://yolc-nb.github.io/yolc_nb/cli.html.md"""
 
@@ -6,39 +6,11 @@ Docs: https://yolc-nb.github.io/yolc_nb/cli.html.md"""
 
 # %% ../nbs/13_cli.ipynb #12ff35ee
 from __future__ import annotations
-import argparse, json, os, sys, time
+import argparse, json, sys, time
 from pathlib import Path
-import numpy as np
-import torch
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-from .core import atomic_write, markdown_table, read_checkpoint
-from .data import SyntheticAerial, to_coco, preview_figure, load_coco, make_meta, CLASS_STYLES
-from .fusion import Detections
-from .evaluation import metrics_table, pr_curve
-from .train import TrainConfig, DataConfig, train, distill, build_datasets, evaluate_model
 
 # %% auto #0
-__all__ = ['DEMO_SETTINGS', 'cmd_data', 'config_from_args', 'load_model', 'cmd_eval', 'render_detections', 'cmd_predict',
-           'demo_figures', 'run_demo', 'build_parser', 'main']
-
-# %% ../nbs/13_cli.ipynb #0aa11acd
-def cmd_data(out="data/synthetic", n_train:int=64, n_val:int=16, size=(512, 512), num_classes:int=3, seed:int=0,
-             preview:bool=False, progress:bool=True, object_scale:float|None=None) -> dict:
-    "Write the synthetic train/val splits as PNG + COCO JSON under `out`; returns a summary dict."
-    out = Path(out)
-    summary = {}
-    for split, n, s in (("train", n_train, seed), ("val", n_val, seed + 1000)):
-        ds = SyntheticAerial(n, size=tuple(size), num_classes=num_classes, seed=s, object_scale=object_scale)
-        d = to_coco(ds, out / f"{split}.coco.json", image_dir=out / split, progress=progress)
-        summary[split] = dict(images=len(d["images"]), boxes=len(d["annotations"]), json=str(out / f"{split}.coco.json"))
-    if preview:
-        import matplotlib; matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
-        fig = preview_figure(load_coco(out / "train.coco.json", image_dir=out / "train"), n=4, ncols=2, size=4.5)
-        fig.savefig(out / "preview.png", dpi=100); plt.close(fig)
-        summary["preview"] = str(out / "preview.png")
-    return summary
+__all__ = ['config_from_args', 'build_parser', 'main']
 
 # %% ../nbs/13_cli.ipynb #14a0a53c
 _OVERRIDES = {  # argparse dest -> (section, field) of TrainConfig
@@ -49,8 +21,9 @@ _OVERRIDES = {  # argparse dest -> (section, field) of TrainConfig
     "object_scale": ("data", "object_scale"), "data": ("data", "root"), "teacher": ("distill", "teacher_ckpt"),
 }
 
-def config_from_args(args) -> TrainConfig:
+def config_from_args(args):
     "A validated `TrainConfig` from parsed `train`/`distill` arguments: `--config` JSON first, then the options given."
+    from yolc_nb.train import TrainConfig
     if getattr(args, "config", None):
         p = Path(args.config)
         if not p.is_file(): raise ValueError(f"`--config` file not found: {p}")
@@ -69,213 +42,6 @@ def config_from_args(args) -> TrainConfig:
     if getattr(args, "resume", False): d["resume"] = True
     if getattr(args, "no_progress", False): d["progress"] = False
     return TrainConfig.from_dict(d)
-
-def _summary_line(r:dict) -> str:
-    m = r["metrics"]
-    parts = [f"step {r['step']}", f"AP50 {m['global']['AP50']:.3f}"]
-    if "crops" in m: parts.append(f"AP50 +crops {m['crops']['AP50']:.3f}")
-    return ", ".join(parts) + f", {r['images_per_s']:.1f} img/s -> {r['checkpoint']}"
-
-# %% ../nbs/13_cli.ipynb #4e1cec0b
-def load_model(ckpt, device="cpu"):
-    "The detector of a checkpoint written by `train`/`distill` (or `save_checkpoint`), in eval mode, and its class names."
-    from yolc_nb.detector import load_detector
-    ckpt = Path(ckpt)
-    if not ckpt.is_file(): raise ValueError(f"checkpoint not found: {ckpt}")
-    st = read_checkpoint(ckpt)
-    model = load_detector(ckpt).to(device).eval()
-    names = st.get("class_names") or [CLASS_STYLES[i][0] if i < len(CLASS_STYLES) else f"class_{i}" for i in range(model.num_classes)]
-    return model, list(names), st
-
-def cmd_eval(ckpt, data:DataConfig|dict|None=None, batch_size:int=8, device="cpu", crop:bool=True) -> dict:
-    "Metrics of a checkpoint on a validation set: `{'global': ..., 'crops': ...}` (pycocotools, AI-TOD ranges)."
-    model, _, st = load_model(ckpt, device)
-    if data is None: data = (st.get("train_config") or {}).get("data") or {}
-    data = data if isinstance(data, DataConfig) else DataConfig.from_dict(data)
-    _, val = build_datasets(data)
-    out = {"global": evaluate_model(model, val, batch_size, crop=False, device=device)[0]}
-    if crop: out["crops"] = evaluate_model(model, val, batch_size, crop=True, device=device)[0]
-    return out
-
-# %% ../nbs/13_cli.ipynb #5fc7aa64
-def render_detections(image:torch.Tensor, # [3, H, W] in 0..1
-                      dets:Detections, crops=None, # crops [N, 4] xywh, drawn dashed
-                      class_names=None, gt_boxes=None, # gt_boxes [M, 4] xyxy, drawn thin white
-                      score_thr:float=0.3, title:str|None=None, size:float=5.0) -> Figure:
-    "The image with detections above `score_thr` (colour = class), the crops (dashed) and optionally the ground truth."
-    H, W = image.shape[-2:]
-    fig = Figure(figsize=(size, size * H / W))
-    ax = fig.add_axes([0, 0, 1, 1] if title is None else [0, 0, 1, 0.93])
-    ax.imshow(image.permute(1, 2, 0).clamp(0, 1).numpy()); ax.set_axis_off()
-    cmap = fig.colormaps["tab10"] if hasattr(fig, "colormaps") else __import__("matplotlib").colormaps["tab10"]
-    if gt_boxes is not None:
-        for x1, y1, x2, y2 in torch.as_tensor(gt_boxes).reshape(-1, 4).tolist():
-            ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec="white", lw=0.5, alpha=0.8))
-    keep = dets.scores >= score_thr
-    for (x1, y1, x2, y2), l in zip(dets.boxes[keep].tolist(), dets.labels[keep].tolist()):
-        ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec=cmap(l % 10), lw=1.0))
-    if crops is not None:
-        for x, y, w, h in torch.as_tensor(crops).reshape(-1, 4).tolist():
-            ax.add_patch(Rectangle((x, y), w, h, fill=False, ec="yellow", lw=1.5, ls="--"))
-    if title: fig.suptitle(title, fontsize=9, y=0.995)
-    return fig
-
-# %% ../nbs/13_cli.ipynb #2905d705
-def _read_image(path:Path):
-    "Float [3, H, W] RGB in 0..1, or None when `path` is not a readable image."
-    import cv2
-    im = cv2.imread(str(path), cv2.IMREAD_COLOR) if path.is_file() else None
-    if im is None: return None
-    return torch.from_numpy(np.ascontiguousarray(im[..., ::-1].transpose(2, 0, 1))).float() / 255
-
-def cmd_predict(path, ckpt, out="runs/predict", score_thr:float=0.3, crop:bool=True, device="cpu", log=print) -> dict:
-    "Detect on an image or every file of a folder; write `NAME_det.png` per image and `predictions.coco.json` under `out`."
-    path, out = Path(path), Path(out)
-    if not path.exists(): raise ValueError(f"`IMAGE_OR_DIR` does not exist: {path}")
-    model, names, _ = load_model(ckpt, device)
-    files = sorted(p for p in path.iterdir() if not p.name.startswith(".")) if path.is_dir() else [path]
-    out.mkdir(parents=True, exist_ok=True)
-    images, anns, crops_out, skipped = [], [], [], []
-    for f in files:
-        img = _read_image(f)
-        if img is None:
-            log(f"skipped: {f.name} is not a readable image"); skipped.append(f.name); continue
-        H, W = img.shape[-2:]
-        iid = len(images) + 1
-        dets, crops = model.simple_test(img[None].to(device), [make_meta(H, W)], crop=crop, score_thr=min(score_thr, 0.05))
-        d = dets[0].to("cpu"); d.image_id = iid
-        images.append(dict(id=iid, file_name=f.name, height=int(H), width=int(W)))
-        for r in d[d.scores >= score_thr].to_coco():
-            anns.append(dict(id=len(anns) + 1, iscrowd=0, area=r["bbox"][2] * r["bbox"][3], **{**r, "category_id": r["category_id"] + 1}))
-        crops_out += [dict(image_id=iid, bbox=c) for c in crops[0].tolist()]
-        fig = render_detections(img, d, crops[0], names, score_thr=score_thr, title=f"{f.name}: {int((d.scores >= score_thr).sum())} detections")
-        fig.savefig(out / f"{f.stem}_det.png", dpi=100)
-    coco = dict(images=images, annotations=anns, categories=[dict(id=i + 1, name=n) for i, n in enumerate(names)], crops=crops_out)
-    atomic_write(out / "predictions.coco.json", json.dumps(coco))
-    return dict(images=len(images), detections=len(anns), skipped=skipped, json=str(out / "predictions.coco.json"))
-
-# %% ../nbs/13_cli.ipynb #735a4dc5
-DEMO_SETTINGS = {
-    # teacher: the `student` preset widened (24 channels, 2 blocks per stage, 32-channel neck and head): 2.4x the parameters
-    "full": dict(size=(128, 128), object_scale=1.0, n_train=64, n_val=16, heatmap_upsample_num=1,
-                 teacher=("student", dict(backbone_cfg=dict(n_channels=24, num_blocks=2), neck_channels=32, head_channels=32)),
-                 student="student", teacher_steps=300, student_steps=200, lr=3e-3, batch_size=8),
-    "quick": dict(size=(64, 64), object_scale=0.5, n_train=8, n_val=4, teacher="student", student="tiny", heatmap_upsample_num=1,
-                  teacher_steps=3, student_steps=3, lr=3e-3, batch_size=4),
-}
-
-# %% ../nbs/13_cli.ipynb #b78882c8
-def _draw(ax, image, dets, crops=None, gt_boxes=None, score_thr=0.3, title=None):
-    import matplotlib
-    cmap = matplotlib.colormaps["tab10"]
-    ax.imshow(image.permute(1, 2, 0).clamp(0, 1).numpy()); ax.set_xticks([]); ax.set_yticks([])
-    for x1, y1, x2, y2 in ([] if gt_boxes is None else torch.as_tensor(gt_boxes).reshape(-1, 4).tolist()):
-        ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec="white", lw=0.5, alpha=0.8))
-    keep = dets.scores >= score_thr
-    for (x1, y1, x2, y2), l in zip(dets.boxes[keep].tolist(), dets.labels[keep].tolist()):
-        ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec=cmap(l % 10), lw=1.0))
-    for x, y, w, h in ([] if crops is None else torch.as_tensor(crops).reshape(-1, 4).tolist()):
-        ax.add_patch(Rectangle((x, y), w, h, fill=False, ec="yellow", lw=1.5, ls="--"))
-    if title: ax.set_title(title, fontsize=8)
-
-def demo_figures(models:dict, val_ds, out_dir, n_images:int=2, score_thr:float=0.3) -> dict:
-    "Write the demo's figures under `out_dir`: detections with crops, precision-recall curves, teacher/student difference maps."
-    from yolc_nb.kd_losses import render_kd_maps
-    out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
-    files = {}
-    samples = [val_ds[i] for i in range(min(n_images, len(val_ds)))]
-    fig = Figure(figsize=(3 * len(models), 3 * len(samples)))
-    axs = np.array(fig.subplots(len(samples), len(models), squeeze=False))
-    for r, s in enumerate(samples):
-        for c, (name, m) in enumerate(models.items()):
-            dets, crops = m.simple_test(s["image"][None], [s["meta"]], crop=True)
-            _draw(axs[r, c], s["image"], dets[0], crops[0], s["boxes"], score_thr, f"{name}: {int((dets[0].scores >= score_thr).sum())} dets" if r == 0 else None)
-    fig.tight_layout(); fig.savefig(out_dir / "detections.png", dpi=110); files["detections"] = "detections.png"
-    fig = Figure(figsize=(5, 3.6)); ax = fig.subplots()
-    for c, (name, m) in enumerate(models.items()):
-        for crop, ls in ((False, "-"), (True, "--")):
-            _, dets = evaluate_model(m, val_ds, crop=crop)
-            rec, prec = pr_curve(val_ds, dets)
-            ax.plot(rec, prec, ls, color=f"C{c}", label=f"{name}{' +crops' if crop else ''}")
-    ax.set_xlabel("recall"); ax.set_ylabel("precision"); ax.set_title("precision-recall at IoU 0.5 (validation)", fontsize=9)
-    ax.set_xlim(0, 1); ax.set_ylim(0, 1.02); ax.legend(fontsize=7); fig.tight_layout()
-    fig.savefig(out_dir / "pr_curves.png", dpi=110); files["pr_curves"] = "pr_curves.png"
-    names = list(models)
-    if len(names) >= 2:
-        with torch.no_grad(): outs_t = models[names[0]](samples[0]["image"][None])
-        for name in names[1:]:
-            with torch.no_grad(): outs_s = models[name](samples[0]["image"][None])
-            fig = render_kd_maps(outs_s, outs_t)
-            fig.suptitle(f"{name} vs {names[0]}", fontsize=9); fig.tight_layout()
-            key = f"difference_{name.replace(' ', '_').replace('(', '').replace(')', '')}"
-            fig.savefig(out_dir / f"{key}.png", dpi=100); files[key] = f"{key}.png"
-    return files
-
-# %% ../nbs/13_cli.ipynb #7f5bcdaf
-def _demo_model(spec, upsample:int) -> dict:
-    "A `detector_config` from a preset name or (preset name, overrides)."
-    from yolc_nb.detector import detector_config
-    name, over = (spec, {}) if isinstance(spec, str) else spec
-    return detector_config(name, **{**over, "heatmap_upsample_num": upsample})
-
-def _demo_cfg(s:dict, out:Path, preset, steps:int, name:str, seed:int, progress:bool, **kw) -> TrainConfig:
-    return TrainConfig(data=dict(root=str(out / "data"), size=s["size"], num_classes=3), model=_demo_model(preset, s["heatmap_upsample_num"]), lr=s["lr"],
-                       batch_size=s["batch_size"], max_steps=steps, warmup_steps=min(20, steps // 5), out_dir=str(out / name),
-                       seed=seed, progress=progress, eval_crop=True, **kw)
-
-def run_demo(out="runs/demo", quick:bool=False, seed:int=0, progress:bool=True, log=print, **overrides) -> dict:
-    "The end-to-end demo (see above); returns the metrics per model and pass, the timings and the report path."
-    t_start = time.time()
-    s = {**DEMO_SETTINGS["quick" if quick else "full"], **overrides}
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    timings = {}
-    t0 = time.time()
-    summ = cmd_data(out / "data", s["n_train"], s["n_val"], s["size"], seed=seed, progress=False, object_scale=s["object_scale"])
-    timings["data"] = time.time() - t0
-    log(f"data: {summ['train']['images']} + {summ['val']['images']} images of {s['size'][0]}x{s['size'][1]} -> {out / 'data'}")
-    runs = {}
-    for name, fn, preset, steps, extra in (
-            ("teacher", train, s["teacher"], s["teacher_steps"], {}),
-            ("student (KD)", distill, s["student"], s["student_steps"], dict(distill=dict(teacher_ckpt=str(out / "teacher" / "last.pt")))),
-            ("student (no KD)", train, s["student"], s["student_steps"], {})):
-        t0 = time.time()
-        r = fn(_demo_cfg(s, out, preset, steps, name.replace(" (", "_").replace(")", "").replace(" ", "_"), seed, progress, **extra))
-        timings[name] = time.time() - t0
-        runs[name] = r
-        log(f"{name}: {_summary_line(r)} ({timings[name]:.0f} s)")
-    models = {k: r["model"].eval() for k, r in runs.items()}
-    rows = {}
-    for k, r in runs.items():
-        rows[f"{k}, global"] = r["metrics"]["global"]; rows[f"{k}, +crops"] = r["metrics"]["crops"]
-    table = metrics_table(rows)
-    t0 = time.time()
-    _, val = build_datasets(DataConfig(root=str(out / "data"), size=s["size"]))
-    figs = demo_figures(models, val, out)
-    timings["figures"] = time.time() - t0
-    total = time.time() - t_start
-    log(table)
-    log(f"total {total:.0f} s")
-    from yolc_nb.backbones import count_parameters
-    t, kd, plain = (runs[k]["metrics"] for k in ("teacher", "student (KD)", "student (no KD)"))
-    notes = [f"- Teacher AP50 (global+crops) {t['crops']['AP50']:.3f}, global only {t['global']['AP50']:.3f}; the goal is >= 0.6: "
-             f"{'met' if max(t['crops']['AP50'], t['global']['AP50']) >= 0.6 else 'NOT met'} in this run.",
-             f"- Crops + fusion vs global only, very tiny objects (AP_vt, < 8 px): teacher {t['global']['AP_vt']:.3f} -> {t['crops']['AP_vt']:.3f}, "
-             f"distilled student {kd['global']['AP_vt']:.3f} -> {kd['crops']['AP_vt']:.3f}.",
-             f"- Distilled vs undistilled student (same steps, same seed), AP50 +crops: {kd['crops']['AP50']:.3f} vs {plain['crops']['AP50']:.3f} "
-             f"({'distillation ahead' if kd['crops']['AP50'] > plain['crops']['AP50'] else 'distillation NOT ahead'}); one seed only, see the notebook's slow cell for several."]
-    md = [f"# yolc-nb demo{' (--quick)' if quick else ''}", "",
-          f"Images {s['size'][0]}x{s['size'][1]} (object scale {s['object_scale']}), {s['n_train']} training / {s['n_val']} validation images, "
-          f"batch size {s['batch_size']}, seed {seed}. Teacher: `{s['teacher']}` (detector preset and overrides; {count_parameters(models['teacher']):,} parameters, "
-          f"{s['teacher_steps']} steps); students: `{s['student']}` preset ({count_parameters(models['student (KD)']):,} parameters, {s['student_steps']} steps each).",
-          "", f"Total time {total:.0f} s on {os.cpu_count()} CPU core(s) (" + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()) + ").", "",
-          "## Results (validation set, pycocotools, AI-TOD size ranges: vt < 8 px, t 8-16, s 16-32)", "", table, "", *notes, "",
-          "## Figures", "", "Detections (coloured by class, score >= 0.3), crops of the second pass (yellow, dashed) and the ground truth (white):", "",
-          f"![detections]({figs['detections']})", "", f"![precision-recall]({figs['pr_curves']})", "",
-          "Teacher/student difference maps (heatmap probabilities, per-pixel KL, decoded box error):", ""]
-    md += [f"![{k}]({v})" for k, v in figs.items() if k.startswith("difference")]
-    atomic_write(out / "report.md", "\n".join(md) + "\n")
-    return dict(metrics={k: r["metrics"] for k, r in runs.items()}, table=table, seconds=total, timings=timings,
-                report=out / "report.md", settings=s)
 
 # %% ../nbs/13_cli.ipynb #54557892
 def _add_train_args(p, distill_cmd=False):
@@ -322,20 +88,26 @@ def main(argv=None) -> int:
     try:
         t0 = time.time()
         if args.command == "data":
-            s = cmd_data(args.out, args.n_train, args.n_val, args.size, args.num_classes, args.seed, args.preview, object_scale=args.object_scale)
+            from yolc_nb.data import write_synthetic
+            s = write_synthetic(args.out, args.n_train, args.n_val, args.size, args.num_classes, args.seed, args.preview, object_scale=args.object_scale)
             for k in ("train", "val"): print(f"{k}: {s[k]['images']} images, {s[k]['boxes']} boxes -> {s[k]['json']}")
             if "preview" in s: print(f"preview: {s['preview']}")
         elif args.command in ("train", "distill"):
+            from yolc_nb.train import train, distill, summarize_run
             cfg = config_from_args(args)
             r = (train if args.command == "train" else distill)(cfg)
-            if r["rank"] == 0: print(f"{args.command}: {_summary_line(r)}")
+            if r["rank"] == 0: print(f"{args.command}: {summarize_run(r)}")
         elif args.command == "eval":
-            m = cmd_eval(args.ckpt, None if args.data is None else DataConfig(root=args.data), args.batch_size, args.device, crop=not args.no_crop)
+            from yolc_nb.train import DataConfig, evaluate_checkpoint
+            from yolc_nb.evaluation import metrics_table
+            m = evaluate_checkpoint(args.ckpt, None if args.data is None else DataConfig(root=args.data), args.batch_size, args.device, crop=not args.no_crop)
             print(metrics_table(m))
         elif args.command == "predict":
-            s = cmd_predict(args.image_or_dir, args.ckpt, args.out, args.score_thr, crop=not args.no_crop, device=args.device)
+            from yolc_nb.detector import predict_images
+            s = predict_images(args.image_or_dir, args.ckpt, args.out, args.score_thr, crop=not args.no_crop, device=args.device)
             print(f"{s['images']} image(s), {s['detections']} detections, {len(s['skipped'])} skipped -> {s['json']}")
         elif args.command == "demo":
+            from yolc_nb.demo import run_demo
             r = run_demo(args.out, quick=args.quick, seed=args.seed, progress=not args.no_progress)
             print(f"report: {r['report']}")
         print(f"done in {time.time() - t0:.1f} s")

@@ -17,7 +17,8 @@ from .core import atomic_write
 __all__ = ['BOX_FORMATS', 'VISDRONE_LOG_SIZE', 'VISDRONE_REF_HEIGHT', 'AITOD_SIZE_CLASSES', 'CLASS_STYLES', 'VISDRONE_CLASSES',
            'box_convert', 'box_area', 'box_iou', 'find_shared_data', 'interval_coverage', 'box_coverage',
            'aitod_size_class', 'make_meta', 'to_original', 'render_objects', 'SyntheticAerial', 'show_sample',
-           'preview_figure', 'size_histograms', 'collate', 'DetectionDataset', 'load_coco', 'to_coco', 'load_visdrone']
+           'preview_figure', 'size_histograms', 'collate', 'read_image', 'DetectionDataset', 'load_coco', 'to_coco',
+           'load_visdrone', 'write_synthetic']
 
 # %% ../nbs/01_data.ipynb #19ff51de
 BOX_FORMATS = ("xyxy", "xywh", "cxcywh")
@@ -310,6 +311,17 @@ def collate(samples:list[dict]) -> dict:
         if k != "image": out[k] = [s[k] for s in samples]
     return out
 
+# %% ../nbs/01_data.ipynb #da7a0010
+def read_image(path, # an image file OpenCV can decode (PNG, JPEG, ...)
+              ) -> torch.Tensor: # float [3, H, W], RGB, in 0..1
+    "The pixels of an image file; `FileNotFoundError` when it is missing, `ValueError` when it is not a readable image."
+    import cv2
+    p = Path(path)
+    if not p.is_file(): raise FileNotFoundError(f"image file not found: {p}")
+    im = cv2.imread(str(p), cv2.IMREAD_COLOR)
+    if im is None: raise ValueError(f"{p} is not a readable image (OpenCV could not decode it)")
+    return torch.from_numpy(np.ascontiguousarray(im[..., ::-1].transpose(2, 0, 1))).float() / 255
+
 # %% ../nbs/01_data.ipynb #bd1d55be
 class DetectionDataset(Dataset):
     "Images (or layouts only) with `xyxy` boxes, as sample dicts like `SyntheticAerial`'s."
@@ -325,13 +337,10 @@ class DetectionDataset(Dataset):
         r = self.records[idx]
         image = None
         if self.image_dir is not None:
-            import cv2
             p = self.image_dir / r["file_name"]
-            im = cv2.imread(str(p), cv2.IMREAD_COLOR)
-            if im is None: raise FileNotFoundError(f"image of record {r['image_id']} not readable: {p}")
-            if im.shape[:2] != (r["height"], r["width"]):
-                raise ValueError(f"{p}: image is {im.shape[1]}x{im.shape[0]} but its annotation says {r['width']}x{r['height']}")
-            image = torch.from_numpy(np.ascontiguousarray(im[..., ::-1].transpose(2, 0, 1))).float() / 255
+            image = read_image(p)
+            if tuple(image.shape[1:]) != (r["height"], r["width"]):
+                raise ValueError(f"{p}: image is {image.shape[2]}x{image.shape[1]} but its annotation says {r['width']}x{r['height']}")
         return dict(image=image, boxes=torch.as_tensor(r["boxes"], dtype=torch.float32).reshape(-1, 4),
                     labels=torch.as_tensor(r["labels"], dtype=torch.int64), image_id=r["image_id"],
                     ignore_boxes=torch.as_tensor(r["ignore_boxes"], dtype=torch.float32).reshape(-1, 4),
@@ -465,3 +474,21 @@ def load_visdrone(ann_dir, image_dir=None, image_sizes:dict|None=None, keep_othe
         recs.append(rec)
     names = VISDRONE_CLASSES + (["others"] if keep_others else [])
     return DetectionDataset(recs, names, image_dir, source=str(ann_dir.name))
+
+# %% ../nbs/01_data.ipynb #da7a0012
+def write_synthetic(out="data/synthetic", n_train:int=64, n_val:int=16, size=(512, 512), num_classes:int=3, seed:int=0,
+                    preview:bool=False, progress:bool=True, object_scale:float|None=None) -> dict:
+    "Write the synthetic train/val splits as PNG + COCO JSON under `out`; returns a summary dict."
+    import io
+    out = Path(out)
+    summary = {}
+    for split, n, s in (("train", n_train, seed), ("val", n_val, seed + 1000)):
+        ds = SyntheticAerial(n, size=tuple(size), num_classes=num_classes, seed=s, object_scale=object_scale)
+        d = to_coco(ds, out / f"{split}.coco.json", image_dir=out / split, progress=progress)
+        summary[split] = dict(images=len(d["images"]), boxes=len(d["annotations"]), json=str(out / f"{split}.coco.json"))
+    if preview:
+        import matplotlib.pyplot as plt
+        fig = preview_figure(load_coco(out / "train.coco.json", image_dir=out / "train"), n=4, ncols=2, size=4.5)
+        buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=100); plt.close(fig)
+        summary["preview"] = str(atomic_write(out / "preview.png", buf.getvalue()))
+    return summary

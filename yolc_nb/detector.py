@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/detector.html.md"""
 
 # %% ../nbs/10_detector.ipynb #e9386fc7
 from __future__ import annotations
-import copy
+import copy, io, json
 from pathlib import Path
 import numpy as np
 import torch
@@ -14,8 +14,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from .core import default_device, read_checkpoint, load_state_checked, LEGACY_CKPT_FORMATS
-from .data import make_meta, to_original
+from .core import default_device, atomic_write, read_checkpoint, load_state_checked, LEGACY_CKPT_FORMATS
+from .data import make_meta, to_original, read_image, CLASS_STYLES
 from .backbones import BackboneFactory, count_parameters
 from .necks_heads import StrideNeck
 from .hrh_sco import HRHSCOHead, HEAD_INITS
@@ -26,7 +26,7 @@ from .fusion import Detections, remap_bboxes_to_full, fuse_detections, FUSION_ME
 
 # %% auto #0
 __all__ = ['DEFAULT_BATCH_SIZE', 'DETECTOR_CONFIGS', 'pad_to_stride', 'pad_batch', 'detector_config', 'YOLCDetector',
-           'load_detector', 'DistillDetector', 'render_detections']
+           'load_detector', 'class_names', 'DistillDetector', 'draw_detections', 'render_detections', 'predict_images']
 
 # %% ../nbs/10_detector.ipynb #2edea2b2
 DEFAULT_BATCH_SIZE = 8  # Colab-sized: fits the default configurations on a free GPU and on 2 CPU cores
@@ -205,16 +205,22 @@ class YOLCDetector(nn.Module):
         return fused, crops
 
 # %% ../nbs/10_detector.ipynb #f0d5c6db
-def load_detector(path, map_location="cpu", **overrides) -> YOLCDetector:
-    "Rebuild a `YOLCDetector` from the `config` stored in a checkpoint (`save_checkpoint`, `train`, `distill`) and load its weights."
+def load_detector(path, map_location="cpu", with_checkpoint:bool=False, **overrides):
+    "Rebuild a `YOLCDetector` from the `config` stored in a checkpoint and load its weights (and return the checkpoint dict too, with `with_checkpoint`)."
     ckpt = read_checkpoint(path, map_location)
     if not isinstance(ckpt.get("config"), dict):
         raise ValueError(f"checkpoint {Path(path)} has no 'config' entry to rebuild the detector from; build the model yourself and use load_state_checked")
     cfg = dict(ckpt["config"])
     if ckpt.get("format") in LEGACY_CKPT_FORMATS + (None,) and cfg.get("head_init") == "yolc":
         cfg["head_init"] = "default"        # before the head owned its init, "yolc" built what "default" builds now
-    model = YOLCDetector(**{**cfg, **overrides})
-    return load_state_checked(model, ckpt, source=path).to(map_location)
+    model = load_state_checked(YOLCDetector(**{**cfg, **overrides}), ckpt, source=path).to(map_location)
+    return (model, ckpt) if with_checkpoint else model
+
+def class_names(ckpt:dict, num_classes:int) -> list:
+    "The class names a checkpoint was trained with (`class_names`), else the synthetic set's names, else `class_i`."
+    names = ckpt.get("class_names") or []
+    if len(names) == num_classes: return list(names)
+    return [CLASS_STYLES[i][0] if i < len(CLASS_STYLES) else f"class_{i}" for i in range(num_classes)]
 
 # %% ../nbs/10_detector.ipynb #b745f31d
 class DistillDetector(nn.Module):
@@ -286,31 +292,84 @@ class DistillDetector(nn.Module):
         return self.student.simple_test(img, img_metas, **kw)
 
 # %% ../nbs/10_detector.ipynb #0f9af502
-def render_detections(image:torch.Tensor, # [3, H, W] in 0..1
-                      global_dets:Detections, crops, fused_dets:Detections,
-                      heatmap:torch.Tensor|None=None, # [h, w] probabilities (max over classes), drawn under the crops
-                      gt_boxes=None, # [N, 4] xyxy, drawn in white
-                      score_thr:float=0.3, # detections drawn from this score
-                      size:float=3.6) -> Figure:
-    "Three panels: global detections, heatmap with LSM crops, fused detections (ground truth in white)."
+def draw_detections(ax, image:torch.Tensor, # [3, H, W] in 0..1
+                    dets:Detections|None=None, crops=None, # crops [N, 4] xywh
+                    gt_boxes=None, # [M, 4] xyxy
+                    score_thr:float=0.3, heatmap:torch.Tensor|None=None, # [h, w] in 0..1, drawn over the image
+                    title:str|None=None):
+    "Draw an image with its detections (colour = class), crops (yellow, dashed) and ground truth (white) on `ax`."
+    import matplotlib
+    cmap = matplotlib.colormaps["tab10"]
     img = image.detach().cpu().permute(1, 2, 0).clamp(0, 1).numpy()
     H, W = img.shape[:2]
-    fig = Figure(figsize=(3 * size, size * H / W + 0.4))
-    axs = fig.subplots(1, 3)
-    def boxes(ax, b, color, lw=0.8):
-        for x1, y1, x2, y2 in torch.as_tensor(b).reshape(-1, 4).tolist():
-            ax.add_patch(Rectangle((x1 - .5, y1 - .5), x2 - x1, y2 - y1, fill=False, ec=color, lw=lw))
-    for ax in axs: ax.imshow(img); ax.set_xticks([]); ax.set_yticks([])
-    for ax in (axs[0], axs[2]):
-        if gt_boxes is not None: boxes(ax, gt_boxes, "white", 0.6)
-    g, f = global_dets[global_dets.scores >= score_thr], fused_dets[fused_dets.scores >= score_thr]
-    boxes(axs[0], g.boxes.cpu(), "tab:red"); boxes(axs[2], f.boxes.cpu(), "tab:cyan")
+    ax.imshow(img); ax.set_xticks([]); ax.set_yticks([])
     if heatmap is not None:
-        axs[1].imshow(heatmap.detach().cpu().numpy(), cmap="magma", alpha=0.6, extent=(-.5, W - .5, H - .5, -.5), vmin=0, vmax=1)
-    for x, y, w, h in torch.as_tensor(crops).reshape(-1, 4).tolist():
-        axs[1].add_patch(Rectangle((x - .5, y - .5), w, h, fill=False, ec="tab:orange", lw=2))
-    axs[0].set_title(f"global pass: {len(g)} boxes", fontsize=9)
-    axs[1].set_title(f"heatmap and {len(torch.as_tensor(crops).reshape(-1, 4))} LSM crops", fontsize=9)
-    axs[2].set_title(f"fused: {len(f)} boxes", fontsize=9)
+        ax.imshow(heatmap.detach().float().cpu().numpy(), cmap="magma", alpha=0.6, extent=(-.5, W - .5, H - .5, -.5), vmin=0, vmax=1)
+    for x1, y1, x2, y2 in ([] if gt_boxes is None else torch.as_tensor(gt_boxes).reshape(-1, 4).tolist()):
+        ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec="white", lw=0.5, alpha=0.8))
+    if dets is not None:
+        keep = dets.scores >= score_thr
+        for (x1, y1, x2, y2), l in zip(dets.boxes[keep].tolist(), dets.labels[keep].tolist()):
+            ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec=cmap(l % 10), lw=1.0))
+    for x, y, w, h in ([] if crops is None else torch.as_tensor(crops).reshape(-1, 4).tolist()):
+        ax.add_patch(Rectangle((x, y), w, h, fill=False, ec="yellow", lw=1.5, ls="--"))
+    if title: ax.set_title(title, fontsize=8)
+    return ax
+
+def render_detections(image:torch.Tensor, # [3, H, W] in 0..1
+                      dets:Detections, # the detections to show (the fused ones when `global_dets` is given)
+                      crops=None, # [N, 4] xywh crops of the second pass
+                      gt_boxes=None, # [M, 4] xyxy ground truth
+                      score_thr:float=0.3, # detections drawn from this score
+                      global_dets:Detections|None=None, # the global pass alone: three panels instead of one
+                      heatmap:torch.Tensor|None=None, # [h, w] probabilities (max over classes), under the crops
+                      title:str|None=None, size:float=4.0) -> Figure:
+    "One panel (detections, crops, ground truth), or three (global pass, heatmap with crops, fused) when `global_dets` is given."
+    H, W = image.shape[-2:]
+    n = lambda d: int((d.scores >= score_thr).sum())
+    n_crops = len(torch.as_tensor(crops).reshape(-1, 4)) if crops is not None else 0
+    if global_dets is None:
+        fig = Figure(figsize=(size, size * H / W + (0.3 if title else 0)))
+        draw_detections(fig.subplots(), image, dets, crops, gt_boxes, score_thr, heatmap, title)
+    else:
+        fig = Figure(figsize=(3 * size, size * H / W + 0.4))
+        axs = fig.subplots(1, 3)
+        draw_detections(axs[0], image, global_dets, None, gt_boxes, score_thr, title=f"global pass: {n(global_dets)} boxes")
+        draw_detections(axs[1], image, None, crops, None, score_thr, heatmap, title=f"heatmap and {n_crops} LSM crops")
+        draw_detections(axs[2], image, dets, None, gt_boxes, score_thr, title=f"fused: {n(dets)} boxes")
+        if title: fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/10_detector.ipynb #de7e0002
+def predict_images(path, # an image file or a folder of them
+                   model, # a `YOLCDetector`, or the path of a checkpoint to load one from
+                   out="runs/predict", score_thr:float=0.3, crop:bool=True, device="cpu", log=print) -> dict:
+    "Detect on an image or every file of a folder; write `NAME_det.png` per image and `predictions.coco.json` under `out`."
+    path, out = Path(path), Path(out)
+    if not path.exists(): raise ValueError(f"`IMAGE_OR_DIR` does not exist: {path}")
+    if isinstance(model, nn.Module): names = class_names({}, model.num_classes)
+    else:
+        model, ckpt = load_detector(model, with_checkpoint=True)
+        names = class_names(ckpt, model.num_classes)
+    model = model.to(device).eval()
+    files = sorted(p for p in path.iterdir() if not p.name.startswith(".")) if path.is_dir() else [path]
+    images, anns, crops_out, skipped = [], [], [], []
+    for f in files:
+        try: img = read_image(f)
+        except (ValueError, FileNotFoundError):
+            log(f"skipped: {f.name} is not a readable image"); skipped.append(f.name); continue
+        H, W = img.shape[-2:]
+        iid = len(images) + 1
+        dets, crops = model.simple_test(img[None].to(device), [make_meta(H, W)], crop=crop, score_thr=min(score_thr, 0.05))
+        d = dets[0].to("cpu"); d.image_id = iid
+        images.append(dict(id=iid, file_name=f.name, height=int(H), width=int(W)))
+        for r in d[d.scores >= score_thr].to_coco():
+            anns.append(dict(id=len(anns) + 1, iscrowd=0, area=r["bbox"][2] * r["bbox"][3], **{**r, "category_id": r["category_id"] + 1}))
+        crops_out += [dict(image_id=iid, bbox=c) for c in crops[0].tolist()]
+        fig = render_detections(img, d, crops[0], score_thr=score_thr, title=f"{f.name}: {int((d.scores >= score_thr).sum())} detections", size=5.0)
+        buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=100)
+        atomic_write(out / f"{f.stem}_det.png", buf.getvalue())
+    coco = dict(images=images, annotations=anns, categories=[dict(id=i + 1, name=n) for i, n in enumerate(names)], crops=crops_out)
+    atomic_write(out / "predictions.coco.json", json.dumps(coco))
+    return dict(images=len(images), detections=len(anns), skipped=skipped, json=str(out / "predictions.coco.json"))

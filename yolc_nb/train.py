@@ -22,7 +22,8 @@ from .detector import YOLCDetector
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'DataConfig', 'ModelConfig', 'TrainConfig', 'lr_factor', 'CachedDataset', 'build_datasets', 'flip_batch',
-           'training_state', 'setup_distributed', 'fit', 'build_model', 'train', 'distill']
+           'training_state', 'setup_distributed', 'fit', 'build_model', 'summarize_run', 'train', 'distill',
+           'evaluate_checkpoint']
 
 # %% ../nbs/11_train.ipynb #f730fead
 def _is_int(v): return isinstance(v, numbers.Integral) and not isinstance(v, bool)
@@ -380,6 +381,13 @@ def build_model(cfg:TrainConfig|ModelConfig, num_classes:int|None=None) -> nn.Mo
     if num_classes is None: raise ValueError("`num_classes` is needed with a ModelConfig")
     return YOLCDetector(num_classes, **cfg.kwargs())
 
+def summarize_run(r:dict) -> str:
+    "One line about a finished `train`/`distill` run: steps, AP50 (global, and with crops), throughput, checkpoint."
+    m = r["metrics"]
+    parts = [f"step {r['step']}", f"AP50 {m['global']['AP50']:.3f}"]
+    if "crops" in m: parts.append(f"AP50 +crops {m['crops']['AP50']:.3f}")
+    return ", ".join(parts) + f", {r['images_per_s']:.1f} img/s -> {r['checkpoint']}"
+
 def _as_cfg(cfg): return cfg if isinstance(cfg, TrainConfig) else TrainConfig.from_dict(cfg)
 
 def train(cfg:TrainConfig|dict, model:nn.Module|None=None) -> dict:
@@ -400,3 +408,17 @@ def distill(cfg:TrainConfig|dict, model:nn.Module|None=None) -> dict:
         teacher = None if cfg.teacher_model is None else build_model(cfg.teacher_model, cfg.data.num_classes)
         model = DistillDetector(student, teacher, dataclasses.replace(cfg.distill, enable=True))
     return fit(cfg, model, "distill")
+
+def evaluate_checkpoint(ckpt, # a checkpoint written by `train`/`distill` (or `save_checkpoint`)
+                        data:DataConfig|dict|None=None, # the validation set; None: the run's own (its `train_config`)
+                        batch_size:int=8, device="cpu", crop:bool=True) -> dict:
+    "COCO metrics (AI-TOD ranges) of a checkpoint on a validation set: `{'global': ..., 'crops': ...}`."
+    from yolc_nb.detector import load_detector
+    model, st = load_detector(ckpt, with_checkpoint=True)
+    model = model.to(device).eval()
+    if data is None: data = (st.get("train_config") or {}).get("data") or {}
+    data = data if isinstance(data, DataConfig) else DataConfig.from_dict(data)
+    _, val = build_datasets(data)
+    out = {"global": evaluate_model(model, val, batch_size, crop=False, device=device)[0]}
+    if crop: out["crops"] = evaluate_model(model, val, batch_size, crop=True, device=device)[0]
+    return out
