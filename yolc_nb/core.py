@@ -33,8 +33,10 @@ def atomic_write(path, # the file to (over)write; its folder is created if neede
             else: torch.save(data, f)
             f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         if os.path.exists(tmp): os.remove(tmp)
+        if isinstance(e, OSError) and not isinstance(e, IsADirectoryError):   # a full disk, a read-only folder, ...
+            raise OSError(e.errno, f"could not write {path}: {e.strerror or e}; the previous {path.name}, if any, is untouched") from e
         raise
     return path
 

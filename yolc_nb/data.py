@@ -10,15 +10,16 @@ import json, math, os
 from pathlib import Path
 import numpy as np
 import torch
-from torch.utils.data import Dataset
+from torch.utils.data import Dataset, get_worker_info
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['BOX_FORMATS', 'VISDRONE_LOG_SIZE', 'VISDRONE_REF_HEIGHT', 'AITOD_SIZE_CLASSES', 'CLASS_STYLES', 'VISDRONE_CLASSES',
-           'box_convert', 'box_area', 'box_iou', 'find_shared_data', 'interval_coverage', 'box_coverage',
-           'aitod_size_class', 'make_meta', 'to_original', 'render_objects', 'SyntheticAerial', 'show_sample',
-           'preview_figure', 'size_histograms', 'collate', 'read_image', 'DetectionDataset', 'load_coco', 'to_coco',
-           'load_visdrone', 'write_synthetic']
+__all__ = ['BOX_FORMATS', 'VISDRONE_LOG_SIZE', 'VISDRONE_REF_HEIGHT', 'AITOD_SIZE_CLASSES', 'CLASS_STYLES', 'OTHERS_RGB',
+           'VISDRONE_CLASSES', 'VISDRONE_FIELDS', 'VISDRONE_SCENES', 'box_convert', 'box_area', 'box_iou',
+           'find_shared_data', 'interval_coverage', 'box_coverage', 'aitod_size_class', 'make_meta', 'to_original',
+           'render_objects', 'SyntheticAerial', 'show_sample', 'preview_figure', 'size_histograms', 'collate',
+           'read_image', 'image_size', 'DetectionDataset', 'CocoDetection', 'to_coco', 'VisDroneDET', 'visdrone_line',
+           'to_visdrone', 'write_synthetic']
 
 # %% ../nbs/01_data.ipynb #19ff51de
 BOX_FORMATS = ("xyxy", "xywh", "cxcywh")
@@ -191,6 +192,8 @@ def _sample_layout(rng, H, W, num_classes, clusters, per_cluster, n_background, 
     return boxes.astype(np.float32), labels.astype(np.int64)
 
 # %% ../nbs/01_data.ipynb #470e98e6
+OTHERS_RGB = (0.15, 0.70, 0.65)  # 'others' objects (VisDrone category 11): teal, in any class's shape
+
 def _paint(out, box, rgb):
     "Composite one box of colour `rgb` into `out` [3, H, W] in place, touching only its pixel window."
     _, H, W = out.shape
@@ -202,38 +205,75 @@ def _paint(out, box, rgb):
     win = out[:, r0:r1, c0:c1]
     win.mul_(1 - a).add_(a * rgb[:, None, None])
 
-def render_objects(image:torch.Tensor, boxes, labels) -> torch.Tensor:
-    "Draw objects onto `image` [3, H, W] with exact sub-pixel coverage: a body and a centred roof of a darker shade."
+def render_objects(image:torch.Tensor, boxes, labels, others=None) -> torch.Tensor:
+    "Draw objects onto `image` [3, H, W] with exact sub-pixel coverage: a body and a centred roof of a darker shade; objects marked in `others` ([N] bool) in the 'others' colour."
     boxes = _check_boxes(boxes)
     out = image.clone()
     ctr, wh = (boxes[:, :2] + boxes[:, 2:]) / 2, boxes[:, 2:] - boxes[:, :2]
     roofs = torch.cat([ctr - wh * 0.3, ctr + wh * 0.3], 1)
-    for box, roof, l in zip(boxes, roofs, labels):
-        rgb = torch.tensor(CLASS_STYLES[int(l) % len(CLASS_STYLES)][3], dtype=image.dtype)
+    for i, (box, roof, l) in enumerate(zip(boxes, roofs, labels)):
+        style = OTHERS_RGB if others is not None and others[i] else CLASS_STYLES[int(l) % len(CLASS_STYLES)][3]
+        rgb = torch.tensor(style, dtype=image.dtype)
         _paint(out, box, rgb); _paint(out, roof, rgb * 0.7)
     return out
+
+# %% ../nbs/01_data.ipynb #398557eb
+def _sample_roles(rng, boxes, H, W, ignore_regions=None, others:float=0.0):
+    "Ignored regions [M, 4] (xyxy, whole pixels, each around a random object) and each object's role: 0 annotated, 1 'others', 2 ignored."
+    n = len(boxes)
+    role = (rng.random(n) < others).astype(np.int64) if others > 0 else np.zeros(n, np.int64)
+    regions = []
+    for _ in range(rng.integers(ignore_regions[0], ignore_regions[1] + 1) if ignore_regions else 0):
+        if n: k = rng.integers(n); cx, cy = (boxes[k, :2] + boxes[k, 2:]) / 2
+        else: cx, cy = rng.uniform(0, W), rng.uniform(0, H)
+        w, h = rng.uniform(0.06, 0.2) * W, rng.uniform(0.06, 0.2) * H
+        regions.append([max(0, math.floor(cx - w / 2)), max(0, math.floor(cy - h / 2)), min(W, math.ceil(cx + w / 2)), min(H, math.ceil(cy + h / 2))])
+    ignore = np.array(regions, np.float32).reshape(-1, 4)
+    if len(ignore) and n:  # half or more of an object's area inside one region: drawn, not annotated
+        b, g = torch.from_numpy(boxes), torch.from_numpy(ignore)
+        inter = (torch.min(b[:, None, 2:], g[None, :, 2:]) - torch.max(b[:, None, :2], g[None, :, :2])).clamp(min=0).prod(-1)
+        role[(inter / box_area(b)[:, None] >= 0.5).any(1).numpy()] = 2
+    return ignore, role
 
 # %% ../nbs/01_data.ipynb #ee1537e9
 class SyntheticAerial(Dataset):
     "Deterministic aerial-like scenes with tiny objects, mostly in a few dense clusters."
     def __init__(self, n_images:int, size=(512, 512), num_classes:int=3, seed:int=0,
-                 clusters=(1, 3), per_cluster=(20, 50), n_background=(5, 15), object_scale:float|None=None):
+                 clusters=(1, 3), per_cluster=(20, 50), n_background=(5, 15), object_scale:float|None=None,
+                 ignore_regions=None, # (lo, hi): ignored regions per scene (objects mostly inside one are drawn, not annotated)
+                 others:float=0.0, # share of objects drawn as 'others' (VisDrone category 11), not annotated
+                ):
         if int(n_images) <= 0: raise ValueError(f"`n_images` must be a positive integer; got {n_images!r}")
         if len(size) != 2 or min(size) < 32: raise ValueError(f"`size` must be (H, W) with both >= 32; got {size!r}")
         if not 1 <= int(num_classes) <= len(CLASS_STYLES):
             raise ValueError(f"`num_classes` must be in 1..{len(CLASS_STYLES)}; got {num_classes!r}")
-        for nm, r in (("clusters", clusters), ("per_cluster", per_cluster), ("n_background", n_background)):
+        for nm, r in (("clusters", clusters), ("per_cluster", per_cluster), ("n_background", n_background), ("ignore_regions", ignore_regions or (0, 0))):
             if len(r) != 2 or r[0] < 0 or r[1] < r[0]: raise ValueError(f"`{nm}` must be a range (lo, hi) with 0 <= lo <= hi; got {r!r}")
+        if not 0 <= others <= 1: raise ValueError(f"`others` must be a share in [0, 1]; got {others!r}")
         self.n_images, self.size, self.num_classes, self.seed = int(n_images), (int(size[0]), int(size[1])), int(num_classes), int(seed)
         self.clusters, self.per_cluster, self.n_background = clusters, per_cluster, n_background
+        self.ignore_regions, self.others, self.layouts = ignore_regions, float(others), None
         self.object_scale = self.size[0] / VISDRONE_REF_HEIGHT if object_scale is None else float(object_scale)
         self.class_names = [CLASS_STYLES[i][0] for i in range(self.num_classes)]
+
+    @classmethod
+    def from_layouts(cls, layouts, seed:int=0):
+        "Scenes that draw the boxes, labels and ignored regions of `layouts` (a `DetectionDataset`, pixels or not) on synthetic ground, each at its layout's image size."
+        if not getattr(layouts, "records", None): raise ValueError(f"`layouts` must be a non-empty DetectionDataset; got {layouts!r}")
+        ds = cls(len(layouts.records), seed=seed)
+        ds.layouts, ds.size = layouts, None   # sizes vary: each scene has its layout's
+        ds.class_names, ds.num_classes = list(layouts.class_names), len(layouts.class_names)
+        return ds
 
     def __len__(self): return self.n_images
 
     def layout(self, idx:int):
         "Boxes, labels, ground image (numpy) of scene `idx`, before objects are drawn."
         rng = np.random.default_rng([self.seed, idx])
+        if self.layouts is not None:
+            r = self.layouts.records[idx]
+            return (np.asarray(r["boxes"], np.float32).reshape(-1, 4), np.asarray(r["labels"], np.int64),
+                    _ground(rng, r["height"], r["width"])[0])
         H, W = self.size
         ground, roads = _ground(rng, H, W)
         log_size = (VISDRONE_LOG_SIZE[0] + math.log(self.object_scale), VISDRONE_LOG_SIZE[1])
@@ -241,17 +281,28 @@ class SyntheticAerial(Dataset):
                                        self.n_background, log_size, roads)
         return boxes, labels, ground
 
-    def __getitem__(self, idx:int) -> dict:
+    def scene(self, idx:int) -> dict:
+        "Everything drawn in scene `idx`: a sample dict whose `boxes`/`labels` hold every object, plus each one's `role` (0 annotated, 1 'others', 2 ignored)."
         if not -len(self) <= idx < len(self): raise IndexError(f"index {idx} out of range for {len(self)} images")
         idx = idx % len(self)
         boxes, labels, ground = self.layout(idx)
+        H, W = ground.shape[:2]
+        if self.layouts is not None:
+            ignore, role = np.asarray(self.layouts.records[idx]["ignore_boxes"], np.float32).reshape(-1, 4), np.zeros(len(boxes), np.int64)
+        else: ignore, role = _sample_roles(np.random.default_rng([self.seed, idx, 1]), boxes, H, W, self.ignore_regions, self.others)
         img = torch.from_numpy(np.ascontiguousarray(ground.transpose(2, 0, 1)))
-        img = render_objects(img, boxes, labels).clamp(0, 1)
-        H, W = self.size
+        img = render_objects(img, boxes, labels, others=role == 1).clamp(0, 1)
         return dict(image=img, boxes=torch.from_numpy(boxes), labels=torch.from_numpy(labels), image_id=idx,
-                    ignore_boxes=torch.zeros(0, 4), meta=make_meta(H, W))
+                    ignore_boxes=torch.from_numpy(ignore), meta=make_meta(H, W), role=torch.from_numpy(role))
 
-    def __repr__(self): return f"SyntheticAerial(n_images={self.n_images}, size={self.size}, num_classes={self.num_classes}, seed={self.seed})"
+    def __getitem__(self, idx:int) -> dict:
+        s = self.scene(idx)
+        keep = s.pop("role") == 0
+        return s | dict(boxes=s["boxes"][keep], labels=s["labels"][keep])
+
+    def __repr__(self):
+        if self.layouts is not None: return f"SyntheticAerial.from_layouts({self.layouts!r}, seed={self.seed})"
+        return f"SyntheticAerial(n_images={self.n_images}, size={self.size}, num_classes={self.num_classes}, seed={self.seed})"
 
 # %% ../nbs/01_data.ipynb #17dd0a28
 def show_sample(sample:dict, ax=None, class_names=None, title=None, lw=0.8):
@@ -297,30 +348,54 @@ def size_histograms(synthetic_ds, real_boxes=None, n:int=16, ax=None):
     return ax
 
 # %% ../nbs/01_data.ipynb #826c1544
-def collate(samples:list[dict]) -> dict:
-    "Batch samples: `image` stacked to [B, 3, H, W] (None when the samples have no pixels), other fields as lists."
+def collate(samples:list[dict], pad_to:int=1) -> dict:
+    "Batch samples: images zero-padded (bottom, right) to a common size, a multiple of `pad_to`, and stacked (None without pixels); other fields as lists."
     if not samples: raise ValueError("`samples` must be a non-empty list of sample dicts; got an empty list")
+    if not isinstance(pad_to, int) or pad_to < 1: raise ValueError(f"`pad_to` must be a positive int; got {pad_to!r}")
     imgs = [s.get("image") for s in samples]
+    metas = [s.get("meta") for s in samples]
     if any(i is None for i in imgs): image = None
     else:
-        shapes = {tuple(i.shape) for i in imgs}
-        if len(shapes) > 1: raise ValueError(f"`samples` must share one image shape to stack; got {sorted(shapes)}")
-        image = torch.stack(imgs)
+        H = -(-max(i.shape[-2] for i in imgs) // pad_to) * pad_to
+        W = -(-max(i.shape[-1] for i in imgs) // pad_to) * pad_to
+        if all(tuple(i.shape[-2:]) == (H, W) for i in imgs): image = torch.stack(imgs)
+        else:
+            image = imgs[0].new_zeros((len(imgs), imgs[0].shape[0], H, W))
+            for b, i in enumerate(imgs): image[b, :, :i.shape[-2], :i.shape[-1]] = i
+            metas = [None if m is None else {**m, "pad_shape": (H, W, 3)} for m in metas]
     out = {"image": image}
     for k in samples[0]:
-        if k != "image": out[k] = [s[k] for s in samples]
+        if k != "image": out[k] = metas if k == "meta" else [s[k] for s in samples]
     return out
 
 # %% ../nbs/01_data.ipynb #da7a0010
 def read_image(path, # an image file OpenCV can decode (PNG, JPEG, ...)
-              ) -> torch.Tensor: # float [3, H, W], RGB, in 0..1
+               shared:bool=False, # allocate the tensor in shared memory (a DataLoader worker that sends it on as it is)
+               dtype=torch.float32, # torch.float32: values in 0..1; torch.uint8: the bytes as they are (4x less memory)
+              ) -> torch.Tensor: # [3, H, W], RGB
     "The pixels of an image file; `FileNotFoundError` when it is missing, `ValueError` when it is not a readable image."
+    if dtype not in (torch.float32, torch.uint8): raise ValueError(f"`dtype` must be torch.float32 or torch.uint8; got {dtype}")
     import cv2
     p = Path(path)
     if not p.is_file(): raise FileNotFoundError(f"image file not found: {p}")
     im = cv2.imread(str(p), cv2.IMREAD_COLOR)
     if im is None: raise ValueError(f"{p} is not a readable image (OpenCV could not decode it)")
-    return torch.from_numpy(np.ascontiguousarray(im[..., ::-1].transpose(2, 0, 1))).float() / 255
+    rgb = torch.from_numpy(np.ascontiguousarray(im[..., ::-1].transpose(2, 0, 1)))   # BGR -> RGB planes, one copy
+    if dtype == torch.uint8: return rgb.share_memory_() if shared else rgb
+    out = torch.empty(rgb.shape)
+    if shared: out.share_memory_()
+    return out.copy_(rgb).div_(255)                               # bytes -> floats in 0..1, exactly `x / 255`
+
+# %% ../nbs/01_data.ipynb #aeada114
+def image_size(path) -> tuple[int, int]:
+    "(H, W) of an image file as `read_image` decodes it, from the header only; `FileNotFoundError` / `ValueError` as `read_image`."
+    from PIL import Image, UnidentifiedImageError
+    p = Path(path)
+    if not p.is_file(): raise FileNotFoundError(f"image file not found: {p}")
+    try:
+        with Image.open(p) as im: (W, H), turn = im.size, im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+    except (UnidentifiedImageError, OSError) as e: raise ValueError(f"{p} is not a readable image ({e})") from None
+    return (W, H) if turn else (H, W)
 
 # %% ../nbs/01_data.ipynb #bd1d55be
 class DetectionDataset(Dataset):
@@ -333,12 +408,16 @@ class DetectionDataset(Dataset):
 
     def __len__(self): return len(self.records)
 
-    def __getitem__(self, idx:int) -> dict:
+    def __getitem__(self, idx:int) -> dict: return self.get(idx)
+
+    def get(self, idx:int, dtype=torch.float32) -> dict:
+        "Sample `idx`, its pixels as `dtype` (float in 0..1, or uint8 bytes for a pipeline that converts them later)."
         r = self.records[idx]
         image = None
         if self.image_dir is not None:
             p = self.image_dir / r["file_name"]
-            image = read_image(p)
+            w = get_worker_info()   # sent as it is when a loader's worker iterates this very data set
+            image = read_image(p, shared=w is not None and w.dataset is self, dtype=dtype)
             if tuple(image.shape[1:]) != (r["height"], r["width"]):
                 raise ValueError(f"{p}: image is {image.shape[2]}x{image.shape[1]} but its annotation says {r['width']}x{r['height']}")
         return dict(image=image, boxes=torch.as_tensor(r["boxes"], dtype=torch.float32).reshape(-1, 4),
@@ -348,7 +427,7 @@ class DetectionDataset(Dataset):
 
     @property
     def num_boxes(self) -> int: return sum(len(r["labels"]) for r in self.records)
-    def __repr__(self): return f"DetectionDataset({len(self)} images, {self.num_boxes} boxes, classes={self.class_names}, source={self.source!r})"
+    def __repr__(self): return f"{type(self).__name__}({len(self)} images, {self.num_boxes} boxes, classes={self.class_names}, source={self.source!r})"
 
 # %% ../nbs/01_data.ipynb #350e7d05
 def _clip_box(box, W, H, where:str):
@@ -359,43 +438,96 @@ def _clip_box(box, W, H, where:str):
         raise ValueError(f"{where}: box {[round(v, 2) for v in box]} (xyxy) lies wholly outside its {W}x{H} image")
     return c
 
+def _finite(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+def _read_text(path, what:str) -> str:
+    "The text of a UTF-8 file (a leading BOM is dropped); a `ValueError` naming the file, line and byte when it is not UTF-8."
+    p = Path(path)
+    if not p.is_file(): raise FileNotFoundError(f"{what} not found: {p}")
+    data = p.read_bytes()
+    try: return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raise ValueError(f"{p}:{line}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); "
+                         f"a {what} must be UTF-8 (re-save it as UTF-8)") from None
+
 def _read_json(path:Path):
-    try: return json.loads(Path(path).read_text(encoding="utf-8"))
+    try: return json.loads(_read_text(path, "COCO JSON file"))
     except json.JSONDecodeError as e:
         raise ValueError(f"{path}: malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
 
 # %% ../nbs/01_data.ipynb #b2d1938d
-def load_coco(json_path, image_dir=None) -> DetectionDataset:
-    "Load a COCO-format detection file; pixels are read from `image_dir` on access when given."
-    path = Path(json_path)
-    d = _read_json(path)
-    if not isinstance(d, dict) or not all(k in d for k in ("images", "annotations", "categories")):
-        raise ValueError(f"{path}: a COCO file needs top-level keys 'images', 'annotations' and 'categories'")
-    cats = sorted(d["categories"], key=lambda c: c["id"])
-    cat_ids = [c["id"] for c in cats]
-    label_of = {cid: i for i, cid in enumerate(cat_ids)}
-    recs = {}
-    for i, im in enumerate(d["images"]):
-        try: iid, W, H, fn = im["id"], im["width"], im["height"], im.get("file_name", "")
-        except KeyError as e: raise ValueError(f"{path}: images[{i}] lacks the key {e}") from None
-        if not (W > 0 and H > 0): raise ValueError(f"{path}: images[{i}] (id {iid}) has non-positive size {W}x{H}")
+def _coco_categories(cats, path):
+    "Category ids in id order and their names; an integer 'id' is required, a missing 'name' becomes 'category_<id>'."
+    first = {}
+    for i, c in enumerate(cats):
+        cid = c.get("id") if isinstance(c, dict) else None
+        if not isinstance(cid, int) or isinstance(cid, bool): raise ValueError(f"{path}: categories[{i}] needs an integer 'id'; got {c!r}")
+        if cid in first: raise ValueError(f"{path}: categories[{i}] repeats category id {cid} (first at categories[{first[cid]}])")
+        if not isinstance(c.get("name", ""), str): raise ValueError(f"{path}: categories[{i}] (id {cid}) has a 'name' that is not a string: {c['name']!r}")
+        first[cid] = i
+    ids = sorted(first)
+    return ids, [cats[first[cid]].get("name", f"category_{cid}") for cid in ids]
+
+def _coco_images(images, path, image_dir=None) -> dict:
+    "One record per image, by image id: size, file name, empty box lists; the image file must exist when `image_dir` is given."
+    recs, first = {}, {}
+    for i, im in enumerate(images):
+        iid = im.get("id") if isinstance(im, dict) else None
+        where = f"{path}: images[{i}] (id {iid!r})"
+        if not isinstance(iid, (int, str)) or isinstance(iid, bool): raise ValueError(f"{path}: images[{i}] needs an integer or string 'id'; got {im!r}")
+        if iid in first: raise ValueError(f"{where}: repeats image id {iid!r} (first at images[{first[iid]}])")
+        W, H, fn = im.get("width"), im.get("height"), im.get("file_name", "")
+        if not (_finite(W) and _finite(H) and float(W).is_integer() and float(H).is_integer()):
+            raise ValueError(f"{where}: 'width' and 'height' must be whole numbers of pixels; got {W!r}x{H!r}")
+        if not (W > 0 and H > 0): raise ValueError(f"{where} has non-positive size {W}x{H}")
+        if image_dir is not None and not (Path(image_dir) / str(fn)).is_file():
+            raise ValueError(f"{where}: image file {Path(image_dir) / str(fn)} not found")
+        first[iid] = i
         recs[iid] = dict(image_id=iid, file_name=fn, height=int(H), width=int(W), boxes=[], labels=[], ignore_boxes=[])
+    return recs
+
+def _coco_box(bbox, rec, where:str):
+    "A COCO `[x, y, w, h]` as an `xyxy` box clipped to its image; 4 finite numbers and a positive size required."
+    if not (isinstance(bbox, (list, tuple)) and len(bbox) == 4 and all(_finite(v) for v in bbox)):
+        raise ValueError(f"{where}: 'bbox' must be 4 finite numbers [x, y, w, h]; got {bbox!r}")
+    x, y, w, h = bbox
+    if not (w > 0 and h > 0): raise ValueError(f"{where}: non-positive box size w={w}, h={h}")
+    return _clip_box([x, y, x + w, y + h], rec["width"], rec["height"], where)
+
+# %% ../nbs/01_data.ipynb #ce6a2d88
+def _coco_annotations(d:dict, recs:dict, cat_ids:list, path):
+    "Add each annotation's box to its image's record: `labels` by category id order, `iscrowd`/`ignore` and `ignore_regions` to `ignore_boxes`."
+    label_of = {cid: i for i, cid in enumerate(cat_ids)}
     for i, a in enumerate(d["annotations"]):
-        where = f"{path}: annotations[{i}] (id {a.get('id')})"
-        try: iid, cid, (x, y, w, h) = a["image_id"], a["category_id"], a["bbox"]
-        except (KeyError, TypeError, ValueError): raise ValueError(f"{where} needs 'image_id', 'category_id' and a 4-number 'bbox'") from None
-        if iid not in recs: raise ValueError(f"{where}: unknown image_id {iid}")
-        if cid not in label_of: raise ValueError(f"{where}: unknown category_id {cid}; the file defines {cat_ids}")
-        if not (w > 0 and h > 0): raise ValueError(f"{where}: non-positive box size w={w}, h={h}")
-        r = recs[iid]
-        box = _clip_box([x, y, x + w, y + h], r["width"], r["height"], where)
+        where = f"{path}: annotations[{i}] (id {a.get('id') if isinstance(a, dict) else None})"
+        if not isinstance(a, dict) or not all(k in a for k in ("image_id", "category_id", "bbox")):
+            raise ValueError(f"{where} needs 'image_id', 'category_id' and 'bbox'; got {a!r}")
+        if not isinstance(a["image_id"], (int, str)) or a["image_id"] not in recs: raise ValueError(f"{where}: unknown image_id {a['image_id']!r}")
+        if not isinstance(a["category_id"], int) or a["category_id"] not in label_of:
+            raise ValueError(f"{where}: unknown category_id {a['category_id']!r}; the file defines {cat_ids}")
+        r = recs[a["image_id"]]; box = _coco_box(a["bbox"], r, where)
         if a.get("iscrowd", 0) or a.get("ignore", 0): r["ignore_boxes"].append(box)
-        else: r["boxes"].append(box); r["labels"].append(label_of[cid])
-    for i, g in enumerate(d.get("ignore_regions", [])):
-        r = recs.get(g.get("image_id"))
-        if r is None: raise ValueError(f"{path}: ignore_regions[{i}] refers to unknown image_id {g.get('image_id')}")
-        x, y, w, h = g["bbox"]; r["ignore_boxes"].append(_clip_box([x, y, x + w, y + h], r["width"], r["height"], f"{path}: ignore_regions[{i}]"))
-    return DetectionDataset(list(recs.values()), [c["name"] for c in cats], image_dir, cat_ids, source=str(path.name))
+        else: r["boxes"].append(box); r["labels"].append(label_of[a["category_id"]])
+    regions = d.get("ignore_regions", [])
+    if not isinstance(regions, list): raise ValueError(f"{path}: 'ignore_regions' must be a list of {{'image_id', 'bbox'}}; got {type(regions).__name__}")
+    for i, g in enumerate(regions):
+        r = recs.get(g.get("image_id")) if isinstance(g, dict) and isinstance(g.get("image_id"), (int, str)) else None
+        if r is None: raise ValueError(f"{path}: ignore_regions[{i}] refers to unknown image_id {g.get('image_id') if isinstance(g, dict) else g!r}")
+        r["ignore_boxes"].append(_coco_box(g.get("bbox"), r, f"{path}: ignore_regions[{i}]"))
+
+# %% ../nbs/01_data.ipynb #22cebceb
+class CocoDetection(DetectionDataset):
+    "A COCO-format detection file as a `DetectionDataset`; pixels are read from `image_dir` on access when given."
+    def __init__(self, ann_json, image_dir=None):
+        path = Path(ann_json)
+        d = _read_json(path)
+        if not isinstance(d, dict) or not all(isinstance(d.get(k), list) for k in ("images", "annotations", "categories")):
+            raise ValueError(f"{path}: a COCO file needs top-level lists 'images', 'annotations' and 'categories'")
+        cat_ids, names = _coco_categories(d["categories"], path)
+        recs = _coco_images(d["images"], path, image_dir)
+        _coco_annotations(d, recs, cat_ids, path)
+        super().__init__(list(recs.values()), names, image_dir, cat_ids, source=path.name)
 
 # %% ../nbs/01_data.ipynb #331cc0a4
 def to_coco(ds, json_path=None, image_dir=None, progress:bool=False) -> dict:
@@ -428,67 +560,147 @@ def to_coco(ds, json_path=None, image_dir=None, progress:bool=False) -> dict:
 
 # %% ../nbs/01_data.ipynb #613f8857
 VISDRONE_CLASSES = ["pedestrian", "people", "bicycle", "car", "van", "truck", "tricycle", "awning-tricycle", "bus", "motor"]
+VISDRONE_FIELDS = ("left", "top", "width", "height", "score", "category", "truncation", "occlusion")
 
 def _parse_visdrone_line(line:str, where:str):
-    parts = [p.strip() for p in line.strip().split(",") if p.strip() != ""]
-    if len(parts) < 6:
-        raise ValueError(f"{where}: expected 8 comma-separated numbers (left,top,width,height,score,category,truncation,occlusion); got {line.strip()!r}")
-    try: left, top, w, h = (float(v) for v in parts[:4]); cat = int(float(parts[5]))
-    except ValueError: raise ValueError(f"{where}: not a number in {line.strip()!r}") from None
-    return left, top, w, h, cat
+    "left, top, width, height and category of one annotation line; `ValueError` naming `where` unless it holds 6-8 finite numbers."
+    text = line.strip()
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) > 1 and parts[-1] == "": parts.pop()            # one trailing comma, as some official files have
+    expect = f"expected 8 comma-separated numbers ({','.join(VISDRONE_FIELDS)})"
+    if not 6 <= len(parts) <= 8: raise ValueError(f"{where}: {expect}; got {len(parts)} in {text!r}")
+    vals = []
+    for k, p in enumerate(parts):
+        if p == "": raise ValueError(f"{where}: field {k + 1} ({VISDRONE_FIELDS[k]}) is empty in {text!r}; {expect}")
+        try: v = float(p)
+        except ValueError: raise ValueError(f"{where}: not a number: field {k + 1} ({VISDRONE_FIELDS[k]}) is {p!r} in {text!r}") from None
+        if not math.isfinite(v): raise ValueError(f"{where}: field {k + 1} ({VISDRONE_FIELDS[k]}) is {p!r}; expected a finite number")
+        vals.append(v)
+    if not vals[5].is_integer(): raise ValueError(f"{where}: the category must be a whole number 0..11; got {parts[5]!r}")
+    return vals[0], vals[1], vals[2], vals[3], int(vals[5])
 
-def load_visdrone(ann_dir, image_dir=None, image_sizes:dict|None=None, keep_others:bool=False) -> DetectionDataset:
-    "Load VisDrone2019-DET annotation `.txt` files (one per image) from `ann_dir`."
-    ann_dir = Path(ann_dir)
-    files = sorted(ann_dir.glob("*.txt"))
-    if not files: raise ValueError(f"`ann_dir` must be a folder of VisDrone .txt files; found none in {ann_dir}")
-    recs = []
-    for iid, f in enumerate(files):
-        rows = []
-        for ln, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip(): continue
-            where = f"{f}:{ln}"
-            left, top, w, h, cat = _parse_visdrone_line(line, where)
-            if not 0 <= cat <= 11: raise ValueError(f"{where}: unknown VisDrone category {cat} (expected 0..11)")
-            if not (w > 0 and h > 0): raise ValueError(f"{where}: non-positive box size w={w}, h={h}")
-            rows.append((left, top, left + w, top + h, cat, where))
-        fn = None
-        if image_dir is not None:
-            import cv2
-            cands = [p for p in Path(image_dir).glob(f.stem + ".*")]
-            if not cands: raise ValueError(f"{f}: no image named {f.stem}.* in {image_dir}")
-            im = cv2.imread(str(cands[0]), cv2.IMREAD_UNCHANGED)
-            if im is None: raise ValueError(f"{cands[0]}: not a readable image")
-            H, W = im.shape[:2]; fn = cands[0].name
-        elif image_sizes is not None:
-            if f.stem not in image_sizes: raise ValueError(f"`image_sizes` has no entry for {f.stem!r}")
-            H, W = image_sizes[f.stem]
-        else:
-            H = math.ceil(max([r[3] for r in rows], default=1)); W = math.ceil(max([r[2] for r in rows], default=1))
-        rec = dict(image_id=iid, file_name=fn or f.stem + ".jpg", height=int(H), width=int(W), boxes=[], labels=[], ignore_boxes=[])
-        for x1, y1, x2, y2, cat, where in rows:
-            box = _clip_box([x1, y1, x2, y2], W, H, where)
-            if cat == 0: rec["ignore_boxes"].append(box)
-            elif cat == 11 and not keep_others: continue
-            else: rec["boxes"].append(box); rec["labels"].append(cat - 1)
-        recs.append(rec)
-    names = VISDRONE_CLASSES + (["others"] if keep_others else [])
-    return DetectionDataset(recs, names, image_dir, source=str(ann_dir.name))
+# %% ../nbs/01_data.ipynb #29da5159
+def _visdrone_rows(f:Path) -> list:
+    "`(x1, y1, x2, y2, category, 'file:line')` for each object line of one VisDrone annotation file."
+    rows = []
+    for ln, line in enumerate(_read_text(f, "VisDrone annotation file").split("\n"), 1):
+        if not line.strip(): continue
+        where = f"{f}:{ln}"
+        left, top, w, h, cat = _parse_visdrone_line(line, where)
+        if not 0 <= cat <= 11: raise ValueError(f"{where}: unknown VisDrone category {cat} (expected 0..11)")
+        if not (w > 0 and h > 0): raise ValueError(f"{where}: non-positive box size w={w}, h={h}")
+        rows.append((left, top, left + w, top + h, cat, where))
+    return rows
+
+def _visdrone_folders(root, ann_dir, image_dir, image_sizes):
+    "`(ann_dir, image_dir)` from `root` (the official layout) or given one by one; mixing both ways is an error."
+    if (root is None) == (ann_dir is None): raise ValueError(f"give `root` (a folder with images/ and annotations/) or `ann_dir`, not both or neither; got root={root!r}, ann_dir={ann_dir!r}")
+    if root is not None and image_dir is not None: raise ValueError(f"`image_dir` goes with `ann_dir`; with `root` the images are {Path(root) / 'images'}")
+    if image_sizes is not None and (root is not None or image_dir is not None): raise ValueError("`image_sizes` is for annotations without images; with images their sizes come from the files")
+    if root is None: return Path(ann_dir), None if image_dir is None else Path(image_dir)
+    for d in (Path(root) / "annotations", Path(root) / "images"):
+        if not d.is_dir(): raise ValueError(f"`root` must hold the folders images/ and annotations/ (the VisDrone2019-DET layout); {d} is missing")
+    return Path(root) / "annotations", Path(root) / "images"
+
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
+
+def _images_by_stem(image_dir:Path) -> dict:
+    "`{stem: path}` of the images in `image_dir`, from one listing; two images with one stem are an error."
+    if not image_dir.is_dir(): raise ValueError(f"`image_dir` must be a folder of images; got {image_dir}")
+    out = {}
+    for p in sorted(image_dir.iterdir()):
+        if p.suffix.lower() not in _IMAGE_SUFFIXES: continue
+        if p.stem in out: raise ValueError(f"{image_dir}: two images for one annotation file: {out[p.stem].name} and {p.name}")
+        out[p.stem] = p
+    return out
+
+def _image_hw(f:Path, image_dir, images, image_sizes, rows):
+    "(H, W, file name) of the image annotated by `f`: from its header, from `image_sizes`, or from the extent of the boxes."
+    if images is not None:
+        if f.stem not in images: raise ValueError(f"{f}: no image {f.stem}{'/'.join(_IMAGE_SUFFIXES)} in {image_dir}")
+        return (*image_size(images[f.stem]), images[f.stem].name)
+    if image_sizes is not None:
+        if f.stem not in image_sizes: raise ValueError(f"`image_sizes` has no entry for {f.stem!r}")
+        hw = image_sizes[f.stem]
+        if not (len(hw) == 2 and all(_finite(v) and v > 0 and float(v).is_integer() for v in hw)):
+            raise ValueError(f"`image_sizes[{f.stem!r}]` must be (H, W), two positive whole numbers; got {hw!r}")
+        return int(hw[0]), int(hw[1]), f.stem + ".jpg"
+    return math.ceil(max([r[3] for r in rows], default=1)), math.ceil(max([r[2] for r in rows], default=1)), f.stem + ".jpg"
+
+# %% ../nbs/01_data.ipynb #58582817
+class VisDroneDET(DetectionDataset):
+    "VisDrone2019-DET annotations as a `DetectionDataset`: `root/images/*.jpg` + `root/annotations/*.txt`, or `ann_dir` (layout only without images)."
+    def __init__(self, root=None, *, ann_dir=None, image_dir=None, image_sizes:dict|None=None, keep_others:bool=False):
+        ann_dir, image_dir = _visdrone_folders(root, ann_dir, image_dir, image_sizes)
+        files = sorted(ann_dir.glob("*.txt"))
+        if not files: raise ValueError(f"`ann_dir` must be a folder of VisDrone .txt files; found none in {ann_dir}")
+        images = None if image_dir is None else _images_by_stem(image_dir)
+        recs = []
+        for iid, f in enumerate(files):
+            rows = _visdrone_rows(f)
+            H, W, fn = _image_hw(f, image_dir, images, image_sizes, rows)
+            rec = dict(image_id=iid, file_name=fn, height=H, width=W, boxes=[], labels=[], ignore_boxes=[])
+            for x1, y1, x2, y2, cat, where in rows:
+                box = _clip_box([x1, y1, x2, y2], W, H, where)
+                if cat == 0: rec["ignore_boxes"].append(box)
+                elif cat < 11 or keep_others: rec["boxes"].append(box); rec["labels"].append(cat - 1)
+            recs.append(rec)
+        names = VISDRONE_CLASSES + (["others"] if keep_others else [])
+        super().__init__(recs, names, image_dir, cat_ids=list(range(1, len(names) + 1)), source=Path(root or ann_dir).name)
+
+# %% ../nbs/01_data.ipynb #8b8d0ad0
+def visdrone_line(box, category:int, W:int, H:int) -> str:
+    "One VisDrone annotation line for an `xyxy` box, rounded outward to whole pixels inside the `W`x`H` image."
+    x1, y1, x2, y2 = (float(v) for v in box)
+    l, t, r, b = max(0, math.floor(x1)), max(0, math.floor(y1)), min(W, math.ceil(x2)), min(H, math.ceil(y2))
+    if r <= l or b <= t: raise ValueError(f"`box` {[x1, y1, x2, y2]} (category {category}) has nothing inside the {W}x{H} image")
+    score, trunc = (0, 0) if category == 0 else (1, int(x1 <= 0 or y1 <= 0 or x2 >= W or y2 >= H))
+    return f"{l},{t},{r - l},{b - t},{score},{category},{trunc},0"
+
+def to_visdrone(ds, root, progress:bool=False, quality:int=95) -> dict:
+    "Write `ds` as `root/images/*.jpg` + `root/annotations/*.txt` (VisDrone2019-DET); returns what was written."
+    import cv2
+    from tqdm.auto import tqdm
+    root, n = Path(root), dict(images=0, boxes=0, others=0, ignored=0)
+    for i in tqdm(range(len(ds)), desc="to_visdrone", disable=not progress):
+        s = ds.scene(i) if hasattr(ds, "scene") else ds[i]   # a scene also holds the objects that are drawn, not annotated
+        if s["image"] is None: raise ValueError(f"`ds` sample {i} (image_id {s['image_id']}) has no pixels to write")
+        H, W = s["meta"]["ori_shape"][:2]
+        stem = Path(s["meta"].get("file_name") or f"{int(s['image_id']):07d}").stem
+        role = s.get("role", torch.zeros(len(s["labels"]), dtype=torch.int64))
+        if len(s["labels"]) and not 0 <= int(s["labels"].min()) <= int(s["labels"].max()) <= 10:
+            raise ValueError(f"`ds` sample {i} has labels {sorted(set(s['labels'].tolist()))}; VisDrone categories 1..11 hold labels 0..10 only")
+        lines = [visdrone_line(b, 11 if r == 1 else l + 1, W, H) for b, l, r in zip(s["boxes"].tolist(), s["labels"].tolist(), role.tolist()) if r != 2]
+        lines += [visdrone_line(b, 0, W, H) for b in s["ignore_boxes"].tolist()]
+        im = (s["image"].permute(1, 2, 0).clamp(0, 1).numpy()[..., ::-1] * 255).round().astype(np.uint8)
+        ok, jpg = cv2.imencode(".jpg", im, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+        if not ok: raise ValueError(f"sample {i} (image_id {s['image_id']}) could not be encoded as JPEG")
+        atomic_write(root / "images" / f"{stem}.jpg", jpg.tobytes())
+        atomic_write(root / "annotations" / f"{stem}.txt", "".join(ln + "\n" for ln in lines))
+        n["images"] += 1; n["boxes"] += int((role == 0).sum()); n["others"] += int((role == 1).sum()); n["ignored"] += len(s["ignore_boxes"])
+    return n | dict(root=str(root))
 
 # %% ../nbs/01_data.ipynb #da7a0012
+VISDRONE_SCENES = dict(ignore_regions=(1, 2), others=0.05)  # what format="visdrone" adds to the synthetic scenes
+
 def write_synthetic(out="data/synthetic", n_train:int=64, n_val:int=16, size=(512, 512), num_classes:int=3, seed:int=0,
-                    preview:bool=False, progress:bool=True, object_scale:float|None=None) -> dict:
-    "Write the synthetic train/val splits as PNG + COCO JSON under `out`; returns a summary dict."
+                    preview:bool=False, progress:bool=True, object_scale:float|None=None, format:str="coco") -> dict:
+    "Write the synthetic train/val splits under `out` as PNG + COCO JSON or in the VisDrone2019-DET layout; returns a summary dict."
     import io
+    if format not in ("coco", "visdrone"): raise ValueError(f"`format` must be 'coco' or 'visdrone'; got {format!r}")
     out = Path(out)
     summary = {}
     for split, n, s in (("train", n_train, seed), ("val", n_val, seed + 1000)):
-        ds = SyntheticAerial(n, size=tuple(size), num_classes=num_classes, seed=s, object_scale=object_scale)
-        d = to_coco(ds, out / f"{split}.coco.json", image_dir=out / split, progress=progress)
-        summary[split] = dict(images=len(d["images"]), boxes=len(d["annotations"]), json=str(out / f"{split}.coco.json"))
+        extra = VISDRONE_SCENES if format == "visdrone" else {}
+        ds = SyntheticAerial(n, size=tuple(size), num_classes=num_classes, seed=s, object_scale=object_scale, **extra)
+        if format == "visdrone": summary[split] = to_visdrone(ds, out / split, progress=progress)
+        else:
+            d = to_coco(ds, out / f"{split}.coco.json", image_dir=out / split, progress=progress)
+            summary[split] = dict(images=len(d["images"]), boxes=len(d["annotations"]), json=str(out / f"{split}.coco.json"))
     if preview:
         import matplotlib.pyplot as plt
-        fig = preview_figure(load_coco(out / "train.coco.json", image_dir=out / "train"), n=4, ncols=2, size=4.5)
+        train = VisDroneDET(out / "train") if format == "visdrone" else CocoDetection(out / "train.coco.json", image_dir=out / "train")
+        fig = preview_figure(train, n=4, ncols=2, size=4.5)
         buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=100); plt.close(fig)
         summary["preview"] = str(atomic_write(out / "preview.png", buf.getvalue()))
     return summary

@@ -131,13 +131,15 @@ class YOLCDetector(nn.Module):
         return self.head.loss(outs, targets, weights)
 
     def forward_train(self, img:torch.Tensor, img_metas:list|None, gt_bboxes:list, gt_labels:list,
-                      weights:dict|None=None, return_outs:bool=False):
+                      weights:dict|None=None, return_outs:bool=False,
+                      gt_ignore:list|None=None, # per image [M_i, 4] xyxy ignored regions: no heatmap loss there
+                     ):
         "Pad, forward, build the head's targets and return the supervised loss dict (and the head outputs with `return_outs`)."
         if not torch.is_tensor(img) or img.ndim != 4: raise ValueError(f"`img` must be a batch [B, 3, H, W]; got {tuple(getattr(img, 'shape', ()))}")
         _check_gt(gt_bboxes, gt_labels, img.shape[0])
         img_p, _ = pad_batch(img, img_metas, self.stride)
         outs = self(img_p)
-        t = self.head.targets(gt_bboxes, gt_labels, outs["box_coarse"].shape[-2:])
+        t = self.head.targets(gt_bboxes, gt_labels, outs["box_coarse"].shape[-2:], gt_ignore)
         losses = self.loss(outs, {k: v.to(img.device) for k, v in t.items()}, weights)
         return (losses, outs) if return_outs else losses
 
@@ -187,7 +189,7 @@ class YOLCDetector(nn.Module):
         try:
             B, _, H, W = img.shape
             img_p, metas = pad_batch(img, img_metas, self.stride)
-            valid = [(H, W)] * B
+            valid = [(min(H, int(m["img_shape"][0])), min(W, int(m["img_shape"][1]))) for m in metas]   # each image inside a padded batch
             outs = self(img_p)
             dets = self.decode(outs, valid, score_thr, max_per_img)
             crops = find_crops(outs["heatmap"].sigmoid(), valid, self.head.heatmap_stride, cfg) if crop else [torch.zeros(0, 4) for _ in range(B)]
@@ -265,18 +267,19 @@ class DistillDetector(nn.Module):
         if self.cfg.max_patches_per_img == 0: return [torch.zeros(0, 4) for _ in valid_hw]
         return find_crops(src["heatmap"].detach().sigmoid(), valid_hw, self.student.head.heatmap_stride, self.lsm_cfg)
 
-    def forward_train(self, img:torch.Tensor, img_metas:list|None, gt_bboxes:list, gt_labels:list) -> dict:
+    def forward_train(self, img:torch.Tensor, img_metas:list|None, gt_bboxes:list, gt_labels:list, gt_ignore:list|None=None) -> dict:
         "Supervised losses of the student plus `loss_kd_global_hm`, `loss_kd_global_coarse`, `loss_kd_local_refine`."
         if not torch.is_tensor(img) or img.ndim != 4: raise ValueError(f"`img` must be a batch [B, 3, H, W]; got {tuple(getattr(img, 'shape', ()))}")
         B, _, H, W = img.shape
         _check_gt(gt_bboxes, gt_labels, B)
         img_p, metas = pad_batch(img, img_metas, self.stride)
         outs_s = self.student(img_p)
-        t = self.student.head.targets(gt_bboxes, gt_labels, outs_s["box_coarse"].shape[-2:])
+        t = self.student.head.targets(gt_bboxes, gt_labels, outs_s["box_coarse"].shape[-2:], gt_ignore)
         losses = self.student.loss(outs_s, {k: v.to(img.device) for k, v in t.items()})
         with torch.no_grad(): outs_t = self.teacher(img_p)
         losses.update(kd_losses(outs_s, outs_t, self.cfg, down_ratio=self.student.down_ratio))
-        self.last_crops = self.crops_for_kd(outs_s, outs_t, [(H, W)] * B)
+        valid = [(min(H, int(m["img_shape"][0])), min(W, int(m["img_shape"][1]))) for m in metas]   # each image inside a padded batch
+        self.last_crops = self.crops_for_kd(outs_s, outs_t, valid)
         pairs = []
         for b, crops in enumerate(self.last_crops):
             for c in crops.tolist():

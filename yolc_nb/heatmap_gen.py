@@ -14,8 +14,8 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['generate_heatmap', 'generate_heatmap_batch', 'gaussian_radius', 'gaussian_radius_centernet', 'gaussian_kernel2d',
            'draw_gaussian', 'centernet_targets_batch', 'centernet_targets', 'heatmap_nms', 'topk', 'mask_heatmap',
-           'blur_kernel1d', 'dark_blur', 'dark_refine', 'soft_argmax', 'peak_error_study', 'target_stats',
-           'render_heatmap', 'heatmap_explorer']
+           'ignore_mask', 'blur_kernel1d', 'dark_blur', 'dark_refine', 'soft_argmax', 'peak_error_study',
+           'target_stats', 'render_heatmap', 'heatmap_explorer']
 
 # %% ../nbs/04_heatmap_gen.ipynb #a2253c1c
 def _check_sigma(sigma):
@@ -242,6 +242,21 @@ def mask_heatmap(heat:torch.Tensor, # [B, C, h, w] heatmap (probabilities or log
     hw = torch.as_tensor([list(v) for v in valid_hw], device=heat.device, dtype=ys.dtype)   # [B, 2]
     m = (ys < hw[:, 0].view(B, 1, 1)) & (xs < hw[:, 1].view(B, 1, 1))
     return heat * m[:, None].to(heat.dtype)
+
+# %% ../nbs/04_heatmap_gen.ipynb #a5c0002b
+def ignore_mask(ignore_boxes, # [M, 4] xyxy ignored regions, in input pixels
+                size, # (h, w) of the heatmap
+                stride:float=1, # input pixels per heatmap pixel
+               ) -> torch.Tensor: # [h, w] float: 0 inside an ignored region, 1 elsewhere
+    "Loss weight of each heatmap pixel: 0 where its centre lies inside an ignored region."
+    h, w = _check_output_size(size)
+    boxes = torch.as_tensor(ignore_boxes, dtype=torch.float32).reshape(-1, 4)
+    m = torch.ones(h, w)
+    for x1, y1, x2, y2 in (boxes / stride - 0.5).tolist():   # pixel j is inside when x1 <= j + 1/2 < x2 (in heatmap units)
+        c0, c1 = max(0, math.ceil(x1)), min(w, math.ceil(x2))
+        r0, r1 = max(0, math.ceil(y1)), min(h, math.ceil(y2))
+        if c1 > c0 and r1 > r0: m[r0:r1, c0:c1] = 0
+    return m
 
 # %% ../nbs/04_heatmap_gen.ipynb #a4abc60b
 _CV2_SMALL = {1: [1.], 3: [.25, .5, .25], 5: [.0625, .25, .375, .25, .0625],

@@ -10,7 +10,7 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .heatmap_gen import centernet_targets, heatmap_nms, topk
+from .heatmap_gen import centernet_targets, heatmap_nms, topk, ignore_mask
 
 # %% auto #0
 __all__ = ['BOX_OUT_FORMATS', 'HEATMAP_PRIOR', 'YOLC_LOSS_WEIGHTS', 'L1_COMPONENT_WEIGHTS', 'HEAD_INITS', 'decode_box_map',
@@ -163,8 +163,10 @@ def _winners(ind, n_cells):
     last = torch.full((n_cells,), -1, dtype=torch.long).scatter_reduce(0, ind, order, "amax")
     return last[ind] == order
 
-def hrh_sco_targets(boxes, labels, num_classes:int, feat_size, down_ratio:float=4, heatmap_upsample_num:int=2) -> dict:
-    "Training targets of one image for `HRHSCOHead`: heatmap, centre offsets and YOLC box targets."
+def hrh_sco_targets(boxes, labels, num_classes:int, feat_size, down_ratio:float=4, heatmap_upsample_num:int=2,
+                    ignore_boxes=None, # [M, 4] xyxy ignored regions: the heatmap loss skips them
+                   ) -> dict:
+    "Training targets of one image for `HRHSCOHead`: heatmap (and its loss weight), centre offsets and YOLC box targets."
     if (not isinstance(feat_size, (tuple, list)) or len(feat_size) != 2
             or not all(isinstance(v, int) and v > 0 for v in feat_size)):
         raise ValueError(f"`feat_size` must be (H, W) of the stride-{down_ratio} feature map, two positive ints; got {feat_size!r}")
@@ -193,7 +195,9 @@ def hrh_sco_targets(boxes, labels, num_classes:int, feat_size, down_ratio:float=
     box[:, cell[k]] = torch.cat([ctr - rowcol, half], -1)[k].T
     box_w = torch.zeros(4, H * W)
     box_w[:, cell[k]] = 1.
-    return dict(heatmap=t["heatmap"], center_offset_target=off.view(2, h, w), center_offset_target_weight=off_w.view(2, h, w),
+    hw = ignore_mask(torch.zeros(0, 4) if ignore_boxes is None else ignore_boxes, (h, w), s)
+    hw = torch.maximum(hw, (t["heatmap"] == 1).any(0).float())      # a true object's peak always counts
+    return dict(heatmap=t["heatmap"], heatmap_weight=hw[None], center_offset_target=off.view(2, h, w), center_offset_target_weight=off_w.view(2, h, w),
                 box_target=box.view(4, H, W), box_target_weight=box_w.view(4, H, W))
 
 def stack_targets(targets:list[dict]) -> dict:
@@ -209,7 +213,9 @@ def stack_targets(targets:list[dict]) -> dict:
 def _same_shape(a, b, na, nb):
     if a.shape != b.shape: raise ValueError(f"`{na}` and `{nb}` must have the same shape; got {tuple(a.shape)} and {tuple(b.shape)}")
 
-def gaussian_focal_loss(pred:torch.Tensor, target:torch.Tensor, alpha:float=2., gamma:float=4., avg_factor=None) -> torch.Tensor:
+def gaussian_focal_loss(pred:torch.Tensor, target:torch.Tensor, alpha:float=2., gamma:float=4., avg_factor=None,
+                        weight=None, # per-pixel weight broadcast to `pred` (0: ignored)
+                       ) -> torch.Tensor:
     "CenterNet's focal loss on heatmap probabilities `pred` against Gaussian `target` (same shape)."
     _same_shape(pred, target, "pred", "target")
     p = pred.clamp(1e-4, 1 - 1e-4)
@@ -217,7 +223,8 @@ def gaussian_focal_loss(pred:torch.Tensor, target:torch.Tensor, alpha:float=2., 
     pos_loss = -torch.log(p) * (1 - p) ** alpha * pos
     neg_loss = -torch.log(1 - p) * p ** alpha * (1 - target) ** gamma * ~pos
     if avg_factor is None: avg_factor = pos.sum().clamp(min=1)
-    return (pos_loss + neg_loss).sum() / avg_factor
+    loss = pos_loss + neg_loss
+    return (loss if weight is None else loss * weight).sum() / avg_factor
 
 def l1_loss(pred:torch.Tensor, target:torch.Tensor, weight=None, avg_factor=None) -> torch.Tensor:
     "Weighted L1: sum(|pred - target| * weight) / avg_factor (mean over elements when `avg_factor` is None)."
@@ -264,7 +271,7 @@ def hrh_sco_loss(outs:dict, # head outputs: `heatmap` logits, `center_offset` (o
         hint = f": were the targets built with heatmap_upsample_num={heatmap_upsample_num}?" if heatmap_upsample_num is not None else ""
         raise ValueError(f"`outs['heatmap']` {tuple(heat.shape)} and `targets['heatmap']` {tuple(t_heat.shape)} differ{hint}")
     avg = (t_heat == 1).sum().clamp(min=1).to(heat.dtype)
-    losses = dict(loss_heatmap=w["heatmap"] * gaussian_focal_loss(heat.sigmoid(), t_heat, avg_factor=avg))
+    losses = dict(loss_heatmap=w["heatmap"] * gaussian_focal_loss(heat.sigmoid(), t_heat, avg_factor=avg, weight=targets.get("heatmap_weight")))
     t_box, t_w = targets["box_target"], targets["box_target_weight"]
     pos = t_w[:, 0].flatten(1) > 0                                     # [B, HW]
     tgt = _boxes_half(t_box, down_ratio)[pos]                         # [P, 4]
@@ -358,16 +365,19 @@ class HRHSCOHead(nn.Module):
                     center_offset=self.offset_head(x) if self.offset_head is not None else None,
                     box_coarse=coarse, box_refine=refine)
 
-    def targets(self, gt_bboxes:list, gt_labels:list, feat_size) -> dict:
-        "Stacked `hrh_sco_targets` of a batch: per-image boxes (xyxy, input pixels) and labels, on a box map of `feat_size` (H, W)."
+    def targets(self, gt_bboxes:list, gt_labels:list, feat_size, gt_ignore:list|None=None) -> dict:
+        "Stacked `hrh_sco_targets` of a batch: per-image boxes (xyxy, input pixels), labels and ignored regions, on a box map of `feat_size` (H, W)."
         if not isinstance(gt_bboxes, (list, tuple)) or not isinstance(gt_labels, (list, tuple)) or len(gt_bboxes) != len(gt_labels):
             raise ValueError(f"`gt_bboxes` and `gt_labels` must be lists with one entry per image; got {type(gt_bboxes).__name__} "
                              f"and {type(gt_labels).__name__} of lengths {len(gt_bboxes) if hasattr(gt_bboxes, '__len__') else '?'} "
                              f"and {len(gt_labels) if hasattr(gt_labels, '__len__') else '?'}")
+        if gt_ignore is not None and len(gt_ignore) != len(gt_bboxes):
+            raise ValueError(f"`gt_ignore` must hold one [M_i, 4] tensor per image: {len(gt_bboxes)}; got {len(gt_ignore)}")
         fs = tuple(int(s) for s in feat_size)
+        ign = [None] * len(gt_bboxes) if gt_ignore is None else [torch.as_tensor(g, dtype=torch.float32).cpu() for g in gt_ignore]
         return stack_targets([hrh_sco_targets(torch.as_tensor(b, dtype=torch.float32).cpu().reshape(-1, 4), torch.as_tensor(l).cpu().long().reshape(-1),
-                                              self.num_classes, fs, self.down_ratio, self.heatmap_upsample_num)
-                              for b, l in zip(gt_bboxes, gt_labels)])
+                                              self.num_classes, fs, self.down_ratio, self.heatmap_upsample_num, ignore_boxes=g)
+                              for b, l, g in zip(gt_bboxes, gt_labels, ign)])
 
     def loss(self, outs:dict, targets:dict, weights:dict|None=None) -> dict:
         "`hrh_sco_loss` with the head's stride."

@@ -12,13 +12,13 @@ import torch
 import torch.nn.functional as F
 import cv2
 from .data import make_meta, to_original
-from .heatmap_gen import mask_heatmap
+from .heatmap_gen import mask_heatmap, centernet_targets
 
 # %% auto #0
 __all__ = ['MODES', 'LSM_KEYS', 'SELECT_KEYS', 'DEFAULT_LSM_CFG', 'binarize_heatmap', 'grid_edges', 'grid_counts', 'pick_cells',
            'merge_cells', 'findclusters', 'crops_to_original', 'LSM', 'clip_crops', 'select_crops', 'crop_window',
-           'crop_img_tensor', 'build_patch_meta', 'resize_patch', 'lsm_config', 'find_crops', 'uniform_slices',
-           'union_area', 'crop_coverage', 'render_crop_explorer', 'crop_explorer']
+           'crop_img_tensor', 'build_patch_meta', 'resize_patch', 'lsm_config', 'find_crops', 'gt_heatmap', 'gt_crops',
+           'uniform_slices', 'union_area', 'crop_coverage', 'render_crop_explorer', 'crop_explorer']
 
 # %% ../nbs/06_lsm_crop.ipynb #62450de7
 MODES = ("yolc", "adaptive")
@@ -338,6 +338,26 @@ def find_crops(heat:torch.Tensor, # [B, C, h, w] heatmap probabilities
         win = [crop_window(x, int(H), int(W)) for x in c.tolist()]
         out.append(torch.tensor([[x1, y1, x2 - x1, y2 - y1] for x1, y1, x2, y2 in win], dtype=torch.float32).reshape(-1, 4))
     return out
+
+# %% ../nbs/06_lsm_crop.ipynb #6c0a0002
+def gt_heatmap(boxes, # [N, 4] xyxy objects, in image pixels
+               hw, # (H, W) of the image
+               stride:int=1, # image pixels per heatmap pixel
+              ) -> torch.Tensor: # [H // stride, W // stride] in 0..1
+    "Class-agnostic YOLC target heatmap of the objects: one CenterNet Gaussian each, merged by maximum."
+    H, W = int(hw[0]), int(hw[1])
+    boxes = torch.as_tensor(boxes, dtype=torch.float32).reshape(-1, 4)
+    return centernet_targets(boxes, torch.zeros(len(boxes), dtype=torch.long), 1, (H // stride, W // stride), down_ratio=stride)["heatmap"][0]
+
+def gt_crops(boxes, # [N, 4] xyxy objects, in image pixels
+             hw, # (H, W) of the image
+             stride:int=1, # stride of the heatmap LSM runs on
+             max_patches_per_img:int|None=1, expand:float=1.2, min_patch_size:float=0, min_patch_area:float=0,
+             **lsm_kw, # `findclusters` settings (grid, top_cells, threshold, mode, min_density); default: YOLC's
+            ) -> torch.Tensor: # [M, 4] xywh crops in image pixels
+    "The crops LSM chooses on the ground-truth heatmap: `findclusters` on `gt_heatmap`, then `select_crops`."
+    crops = findclusters(gt_heatmap(boxes, hw, stride), **lsm_kw) * stride
+    return select_crops(crops, hw, max_patches_per_img, min_patch_size, expand, min_patch_area=min_patch_area)
 
 # %% ../nbs/06_lsm_crop.ipynb #4b44d7b7
 def _pair(v, name, cast):
