@@ -5,7 +5,7 @@
 2. create a fresh venv in a temporary folder (on /dev/shm when roomy); torch: this interpreter's torch and what it
    needs, linked into the venv (Colab too has torch preinstalled; `--torch install`: pip install the same version);
 3. install the wheel with its `dev` extra (NOT editable) and register the venv's ipykernel under a temporary prefix;
-4. run each notebook of a temporary copy of `nbs/` with nbclient, cwd = that copy, skipping the cells nbdev-test skips
+4. run each notebook of a temporary copy of `nbs/` (and `recipes/` beside it) with nbclient, cwd = that copy, skipping the cells nbdev-test skips
    (`tst_flags` from pyproject, e.g. `#| slow`, `#| gpu`, and `#| eval: false`); `#| export` cells run as written.
 
     python tests/run_notebooks.py [NOTEBOOK ...] [--torch link|install] [--keep] [--shared-data] [--timeout S]
@@ -177,6 +177,7 @@ def main(argv=None) -> int:
         log(f"venv ready ({time.time() - t0:.1f} s); skipping cells flagged {sorted(flags)} or `eval: false`")
         root = tmp / "nbs"
         shutil.copytree(NBS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_proc", "_docs"))
+        if (REPO / "recipes").is_dir(): shutil.copytree(REPO / "recipes", tmp / "recipes")   # the notebooks read ../recipes
         for p in nbs:
             log(f"run   {p.name} ...")
             ok, dt, msg = run_one(root / p.name, tmp / "kernels", args.timeout, flags)
