@@ -471,7 +471,8 @@ def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=
             if world > 1: dist.barrier()
         pbar.close()
         if main_proc:
-            metrics = {"step": step, "global": run_eval(False)}
+            metrics = {"step": step}                                     # no validation set: nothing to score
+            if val_ds is not None: metrics["global"] = run_eval(False)
             if cfg.eval_crop and val_ds is not None: metrics["crops"] = run_eval(True)
             save("last.pt")
             atomic_write(out_dir / "metrics.json", json.dumps(metrics, indent=2))
@@ -493,7 +494,7 @@ def build_model(cfg:TrainConfig|ModelConfig, num_classes:int|None=None) -> nn.Mo
 def summarize_run(r:dict) -> str:
     "One line about a finished `train`/`distill` run: steps, AP50 (global, and with crops), throughput, checkpoint."
     m = r["metrics"]
-    parts = [f"step {r['step']}", f"AP50 {m['global']['AP50']:.3f}"]
+    parts = [f"step {r['step']}", f"AP50 {m['global']['AP50']:.3f}" if "global" in m else "no validation set"]
     if "crops" in m: parts.append(f"AP50 +crops {m['crops']['AP50']:.3f}")
     return ", ".join(parts) + f", {r['images_per_s']:.1f} img/s -> {r['checkpoint']}"
 
