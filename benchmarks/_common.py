@@ -40,3 +40,18 @@ def notebook_namespace(notebook: str, select, ns=None) -> dict:
             exec(compile(src, f"{notebook} cell {c.get('id')}", "exec"), ns); hits += 1
     if not hits: raise LookupError(f"no cell of {notebook} matched")
     return ns
+
+
+def timed_fit(run, cfg):
+    """Run `run(cfg)` (`yolc_nb.train.train` or `distill`); return its result and the wall time (s) of each training step but the first.
+
+    A step lasts from the start of one training forward to the start of the next: forward, backward, optimizer step, logging
+    (which reads the loss, so a GPU has finished the step) and the wait for the next batch from the loader."""
+    import yolc_nb.train as T
+    starts, orig = [], T._TrainForward.forward
+    def forward(self, *a, **k):
+        starts.append(time.perf_counter()); return orig(self, *a, **k)
+    T._TrainForward.forward = forward
+    try: r = run(cfg)
+    finally: T._TrainForward.forward = orig
+    return r, [b - a for a, b in zip(starts[1:], starts[2:])]

@@ -5,19 +5,12 @@ Each repeat is a fresh `fit` run of `--steps` steps (the first step of a run is 
 throughput is the median over repeats of images / (time spent in training steps), evaluation excluded.
 Prints a markdown section for BENCHMARKS.md.
 """
-import argparse, datetime, os, platform, statistics, tempfile, time
+import argparse, datetime, os, platform, statistics, tempfile
 import torch
 from yolc_nb.train import TrainConfig, train, distill
 from yolc_nb.detector import detector_config
 from yolc_nb.backbones import count_parameters
-
-
-def cpu_model() -> str:
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"): return line.split(":", 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or "unknown"
+from _common import cpu_model, timed_fit
 
 
 def throughput(kind, model, size, batch, steps, tmp, teacher_ckpt=None, object_scale=1.0):
@@ -25,16 +18,8 @@ def throughput(kind, model, size, batch, steps, tmp, teacher_ckpt=None, object_s
     cfg = TrainConfig(data=dict(n_train=4 * batch, n_val=2, size=(size, size), object_scale=object_scale), model=model,
                       batch_size=batch, max_steps=steps, warmup_steps=1, out_dir=tmp, progress=False, eval_crop=False, device="cpu",
                       distill=dict(teacher_ckpt=teacher_ckpt) if teacher_ckpt else {})
-    times = []
-    import yolc_nb.train as T
-    orig = T._TrainForward.forward
-    def timed(self, *a):                              # time forward + backward + step between consecutive forwards
-        times.append(time.perf_counter()); return orig(self, *a)
-    T._TrainForward.forward = timed
-    try: r = (distill if kind == "distill" else train)(cfg)
-    finally: T._TrainForward.forward = orig
-    dts = [b - a for a, b in zip(times, times[1:])]   # step k's duration = start of k+1 - start of k (k >= 1)
-    return batch * len(dts[1:]) / sum(dts[1:]), r
+    r, dts = timed_fit(distill if kind == "distill" else train, cfg)
+    return batch * len(dts) / sum(dts), r
 
 
 def main(argv=None):
@@ -64,7 +49,7 @@ def main(argv=None):
             ips = [throughput(kind, models[name], a.size, a.batch, a.steps, f"{t}/{kind}_{name}_{i}", teacher)[0] for i in range(a.repeats)]
             rows.append((label, params[name], statistics.median(ips), min(ips), max(ips)))
     base = rows[0][2]
-    print("## train (`11_train`)\n")
+    print("## train (`12_train`)\n")
     print(f"- Machine: {cpu_model()}, {os.cpu_count()} logical cores, torch threads {torch.get_num_threads()}; torch {torch.__version__}, Python {platform.python_version()}")
     print(f"- Load average (1 min) at start: {load:.2f} (a shared machine: absolute speeds vary with load; ratios are measured side by side)")
     print(f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
