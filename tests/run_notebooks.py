@@ -52,7 +52,7 @@ def build_wheel(tmp: Path) -> Path:
     return wheels[0]
 
 def torch_closure() -> dict:
-    "The installed distributions torch needs (torch itself included), by name; empty when torch is not installed."
+    "The installed distributions torch and torchvision need (themselves included), by name; empty when torch is not installed."
     from importlib import metadata
     from packaging.requirements import Requirement
     seen = {}
@@ -65,7 +65,7 @@ def torch_closure() -> dict:
         for r in d.requires or []:
             req = Requirement(r)
             if not req.marker or req.marker.evaluate({"extra": ""}): visit(req.name)
-    visit("torch")
+    visit("torch"); visit("torchvision")   # a pair built together: the kit needs both, and pip must not replace either
     return seen
 
 def link_host_torch(tmp: Path, site: Path) -> str:
@@ -83,7 +83,8 @@ def link_host_torch(tmp: Path, site: Path) -> str:
             if top in ("..", "__pycache__") or top.endswith(".pth") or (link / top).exists(): continue
             if (base / top).exists(): (link / top).symlink_to(base / top)
     (site / "_host_torch.pth").write_text(str(link) + "\n")
-    return f"host torch {dists['torch'].version} linked with {len(dists) - 1} dependencies"
+    tv = f", torchvision {dists['torchvision'].version}" if "torchvision" in dists else ""
+    return f"host torch {dists['torch'].version}{tv} linked with {len(dists) - 1 - bool(tv)} dependencies"
 
 def make_venv(tmp: Path, wheel: Path, torch_mode: str, extra: str) -> Path:
     "A fresh venv with torch, the wheel and its `extra`, and a kernel spec; returns its python."
@@ -96,12 +97,13 @@ def make_venv(tmp: Path, wheel: Path, torch_mode: str, extra: str) -> Path:
     if how and subprocess.run([py, "-c", "import torch"], capture_output=True).returncode:
         (site / "_host_torch.pth").unlink(); how = ""          # the links do not import: install instead
     if not how:
+        specs = []                                                  # the same versions as this interpreter's
         try:
-            import torch
-            spec = f"torch=={torch.__version__.split('+')[0]}"
-        except Exception: spec = "torch"
-        pip_quiet(py, spec)
-        how = f"pip install {spec}"
+            import torch; specs.append(f"torch=={torch.__version__.split('+')[0]}")
+            import torchvision; specs.append(f"torchvision=={torchvision.__version__.split('+')[0]}")
+        except Exception: specs = specs or ["torch"]
+        pip_quiet(py, *specs)
+        how = f"pip install {' '.join(specs)}"
     log(f"venv: torch: {how} ({time.time() - t0:.1f} s)")
     t0 = time.time()
     pip_quiet(py, f"{wheel}[{extra}]" if extra else wheel)

@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/fusion.html.md"""
 
 # %% ../nbs/08_fusion.ipynb #5627ddb6
 from __future__ import annotations
-import copy, math
+import copy, math, numbers
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -19,7 +19,7 @@ try:
     import torchvision
     from torchvision.ops import nms as _tv_nms, batched_nms as _tv_batched_nms
     HAS_TORCHVISION = True
-except Exception:  # torchvision absent, or present but its compiled ops do not load
+except Exception:  # a dependency, but a broken install (compiled ops that do not load) falls back to pure torch
     HAS_TORCHVISION = False
 
 # %% auto #0
@@ -174,6 +174,15 @@ def _pair_metric(b, p, q, metric="IOU"):
     den = torch.min(area[p], area[q])
     return torch.where(den > 0, inter / den.clamp(min=torch.finfo(inter.dtype).tiny), torch.zeros_like(inter))
 
+def _compute_boxes(boxes):
+    "Boxes in the precision NMS and NMM compute in: float16/bfloat16 become float32 (a 300x300 box's area overflows float16), float32/float64 stay."
+    return boxes.float() if boxes.dtype in (torch.float16, torch.bfloat16) else boxes
+
+def _iou_above(iou, t):
+    "`iou > t` as torchvision's kernels test it: `t` as a float64 on the CPU (C++ `double`), as a float32 elsewhere (CUDA's `devIoU` takes a `float`)."
+    if iou.device.type == "cpu": return iou.double() > t
+    return iou > torch.tensor(t, dtype=torch.float32).item()
+
 def _resolve_edges(n, p, q, device="cpu"):
     "Keep mask of greedy suppression along edges p -> q (p before q): the fixed point of keep[q] = not any(keep[p])."
     keep = torch.ones(n, dtype=torch.bool, device=device)
@@ -186,18 +195,18 @@ def _resolve_edges(n, p, q, device="cpu"):
 def _nms_torch(boxes, scores, iou_threshold, block=256, sparse=True):
     "Pure-torch greedy NMS with torchvision's semantics (pairs of intersecting boxes; dense blocked fallback)."
     order = torch.sort(scores, descending=True, stable=True).indices
-    b = boxes[order]
+    b = _compute_boxes(boxes)[order]
     pairs = _intersecting_pairs(b) if sparse and iou_threshold >= 0 else None
     if pairs is not None:
         p, q = pairs
-        e = _pair_metric(b, p, q) > iou_threshold
+        e = _iou_above(_pair_metric(b, p, q), iou_threshold)
         keep = _resolve_edges(len(b), p[e], q[e], b.device)
-    else: keep = _greedy_keep(len(b), lambda s, e: box_iou(b[s:e], b[s:]) > iou_threshold, block, b.device)
+    else: keep = _greedy_keep(len(b), lambda s, e: _iou_above(box_iou(b[s:e], b[s:]), iou_threshold), block, b.device)
     return order[keep]
 
 def _check_threshold(t, name="iou_threshold"):
-    if isinstance(t, torch.Tensor): t = float(t)
-    if not isinstance(t, (int, float)) or math.isnan(t):
+    if isinstance(t, torch.Tensor) and t.numel() == 1: t = float(t)
+    if not isinstance(t, numbers.Real) or isinstance(t, bool) or math.isnan(t):
         raise ValueError(f"`{name}` must be a number; got {t!r}")
     return float(t)
 
@@ -208,28 +217,29 @@ def _backend(backend):
     return "torchvision" if backend == "auto" and HAS_TORCHVISION else ("torch" if backend == "auto" else backend)
 
 def nms(boxes, scores, iou_threshold:float, backend="auto") -> torch.Tensor:
-    "Indices of the boxes kept by greedy NMS, by descending score; `torchvision.ops.nms` semantics (IoU > threshold suppresses)."
+    "Indices of the boxes kept by greedy NMS, by descending score; `torchvision.ops.nms` semantics (IoU > threshold suppresses; half-precision boxes computed in float32)."
     boxes, scores, _ = _check_dets(boxes, scores)
     t = _check_threshold(iou_threshold)
     if len(boxes) == 0: return torch.zeros(0, dtype=torch.long, device=boxes.device)
-    if _backend(backend) == "torchvision": return _tv_nms(boxes, scores.to(boxes.dtype), t)
-    return _nms_torch(boxes, scores.to(boxes.dtype), t)
+    boxes = _compute_boxes(boxes); scores = scores.to(boxes.dtype)
+    if _backend(backend) == "torchvision": return _tv_nms(boxes, scores, t)
+    return _nms_torch(boxes, scores, t)
 
 # %% ../nbs/08_fusion.ipynb #a186ea8a
 def batched_nms(boxes, scores, labels, iou_threshold:float, backend="auto") -> torch.Tensor:
-    "Class-aware NMS (`torchvision.ops.batched_nms` semantics): indices kept, by descending score."
+    "Class-aware NMS (`torchvision.ops.batched_nms` semantics): indices kept, by descending score (half-precision boxes computed in float32)."
     boxes, scores, labels = _check_dets(boxes, scores, labels)
     t = _check_threshold(iou_threshold)
     if len(boxes) == 0: return torch.zeros(0, dtype=torch.long, device=boxes.device)
-    if _backend(backend) == "torchvision": return _tv_batched_nms(boxes, scores.to(boxes.dtype), labels, t)
-    scores = scores.to(boxes.dtype)
+    boxes = _compute_boxes(boxes); scores = scores.to(boxes.dtype)
+    if _backend(backend) == "torchvision": return _tv_batched_nms(boxes, scores, labels, t)
     if boxes.numel() > (4000 if boxes.device.type == "cpu" else 20000):  # torchvision's switch
         keep = torch.zeros(len(boxes), dtype=torch.bool, device=boxes.device)
         for c in labels.unique():
             idx = (labels == c).nonzero().flatten()
             keep[idx[_nms_torch(boxes[idx], scores[idx], t)]] = True
         idx = keep.nonzero().flatten()
-        return idx[torch.sort(scores[idx], descending=True, stable=True).indices]
+        return idx[torch.sort(scores[idx], descending=True).indices]  # torchvision's default (not stable) sort, ties included
     offsets = labels.to(boxes) * (boxes.max() + 1)
     return _nms_torch(boxes + offsets[:, None], scores, t)
 
@@ -274,13 +284,13 @@ def _nmm_groups(b, l, metric, t, class_aware=True, sparse=True):
     return keep, owner
 
 def greedy_nmm(boxes, scores, labels, match_metric="IOS", threshold=0.5, class_aware=True, return_groups=False):
-    "SAHI's greedy non-maximum merging: groups by `match_metric >= threshold`, merges (union hull, max score) where the merged box still matches `> threshold`. Returns `Detections` by descending score (and `{kept: [candidates]}` if `return_groups`)."
+    "SAHI's greedy non-maximum merging: groups by `match_metric >= threshold`, merges (union hull, max score) where the merged box still matches `> threshold`. Returns `Detections` by descending score, boxes in the input dtype (and `{kept: [candidates]}` if `return_groups`)."
     boxes, scores, labels = _check_dets(boxes, scores, labels)
     if match_metric not in MATCH_METRICS: raise ValueError(f"`match_metric` must be one of {MATCH_METRICS}; got {match_metric!r}")
     t = _check_threshold(threshold, "threshold")
     n = len(boxes)
     order = torch.sort(scores, descending=True, stable=True).indices
-    b, l = boxes[order], labels[order]
+    b, l = _compute_boxes(boxes)[order], labels[order]  # half precision: float32 arithmetic, merged boxes back in the input dtype
     keep, owner = _nmm_groups(b, l, match_metric, t, class_aware)
     kpos, rest = keep.nonzero().flatten(), (~keep).nonzero().flatten()
     bl, sl = b.tolist(), scores[order].tolist()
