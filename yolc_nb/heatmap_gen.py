@@ -259,11 +259,12 @@ def ignore_mask(ignore_boxes, # [M, 4] xyxy ignored regions, in input pixels
     return m
 
 # %% ../nbs/04_heatmap_gen.ipynb #a4abc60b
-_CV2_SMALL = {1: [1.], 3: [.25, .5, .25], 5: [.0625, .25, .375, .25, .0625],
-              7: [.03125, .109375, .21875, .28125, .21875, .109375, .03125]}
+_CV2_SMALL = {1: [1.], 3: [.25, .5, .25], 5: [.0625, .25, .375, .25, .0625],      # OpenCV's fixed tables (binomial-like)
+              7: [.03125, .109375, .21875, .28125, .21875, .109375, .03125],
+              9: [.015625, .05078125, .1171875, .19921875, .234375, .19921875, .1171875, .05078125, .015625]}
 
 def blur_kernel1d(kernel:int, dtype=torch.float64) -> torch.Tensor:
-    "OpenCV's 1-D Gaussian kernel of odd size `kernel` with sigma=0 (fixed tables up to 7, else sigma = 0.3((k-1)/2 - 1) + 0.8)."
+    "OpenCV's 1-D Gaussian kernel of odd size `kernel` with sigma=0 (its fixed tables up to 9, else sigma = 0.3((k-1)/2 - 1) + 0.8)."
     if not isinstance(kernel, int) or kernel < 1 or kernel % 2 == 0:
         raise ValueError(f"`kernel` must be a positive odd int; got {kernel!r}")
     if kernel in _CV2_SMALL: return torch.tensor(_CV2_SMALL[kernel], dtype=dtype)
