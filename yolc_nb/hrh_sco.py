@@ -13,10 +13,11 @@ import torch.nn.functional as F
 from .heatmap_gen import centernet_targets, heatmap_nms, topk, ignore_mask
 
 # %% auto #0
-__all__ = ['BOX_OUT_FORMATS', 'HEATMAP_PRIOR', 'YOLC_LOSS_WEIGHTS', 'L1_COMPONENT_WEIGHTS', 'HEAD_INITS', 'decode_box_map',
-           'deform_conv2d_torch', 'deform_conv2d', 'build_loc_head', 'build_offset_head', 'box_to_dcn_offset',
-           'hrh_sco_targets', 'stack_targets', 'gaussian_focal_loss', 'l1_loss', 'gwd_loss', 'hrh_sco_loss',
-           'decode_heatmap', 'HRHSCOHead', 'heatmap_branch_bytes', 'render_centres', 'centres_widget']
+__all__ = ['BOX_OUT_FORMATS', 'FASTEST_DEFORM', 'DEFORM_BACKENDS', 'HEATMAP_PRIOR', 'YOLC_LOSS_WEIGHTS', 'L1_COMPONENT_WEIGHTS',
+           'HEAD_INITS', 'decode_box_map', 'deform_conv2d_torch', 'deform_backend', 'deform_conv2d', 'build_loc_head',
+           'build_offset_head', 'box_to_dcn_offset', 'hrh_sco_targets', 'stack_targets', 'gaussian_focal_loss',
+           'l1_loss', 'gwd_loss', 'hrh_sco_loss', 'decode_heatmap', 'HRHSCOHead', 'heatmap_branch_bytes',
+           'render_centres', 'centres_widget']
 
 # %% ../nbs/05_hrh_sco.ipynb #ec6747d1
 BOX_OUT_FORMATS = ("xyxy", "cxcywh")
@@ -96,9 +97,20 @@ def deform_conv2d_torch(input, offset, weight, bias=None, stride=1, padding=0, d
         out = out.reshape(B, Cout, Ho, Wo)
     return out if bias is None else out + bias.view(1, -1, 1, 1)
 
-def deform_conv2d(input, offset, weight, bias=None, stride=1, padding=0, dilation=1, mask=None):
-    "Deformable convolution: `torchvision.ops.deform_conv2d` when torchvision imports, else `deform_conv2d_torch`."
-    fn = _tv_deform_conv2d if _tv_deform_conv2d is not None else deform_conv2d_torch
+FASTEST_DEFORM = {"cpu": "torch", "cuda": "torchvision"}   # by measurement: BENCHMARKS.md, benchmarks/bench_deform.py
+DEFORM_BACKENDS = ("auto", "torch", "torchvision")
+
+def deform_backend(device, backend:str="auto") -> str:
+    "The implementation `deform_conv2d` uses on `device`: the measured fastest (`FASTEST_DEFORM`, pure torch elsewhere) for 'auto'."
+    if backend not in DEFORM_BACKENDS: raise ValueError(f"`backend` must be one of {DEFORM_BACKENDS}; got {backend!r}")
+    if backend == "torchvision" and _tv_deform_conv2d is None: raise ImportError("backend='torchvision' but torchvision.ops.deform_conv2d does not import here")
+    if backend != "auto": return backend
+    b = FASTEST_DEFORM.get(torch.device(device).type, "torch")
+    return b if b == "torch" or _tv_deform_conv2d is not None else "torch"
+
+def deform_conv2d(input, offset, weight, bias=None, stride=1, padding=0, dilation=1, mask=None, backend:str="auto"):
+    "Deformable convolution with torchvision's signature: on each device the implementation measured fastest there (`deform_backend`)."
+    fn = _tv_deform_conv2d if deform_backend(input.device, backend) == "torchvision" else deform_conv2d_torch
     return fn(input, offset, weight, bias=bias, stride=_pair(stride), padding=_pair(padding), dilation=_pair(dilation), mask=mask)
 
 # %% ../nbs/05_hrh_sco.ipynb #0bf5e04a
