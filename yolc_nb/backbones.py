@@ -1,4 +1,4 @@
-"""Light HRNet and a small U-Net behind a backbone registry, built from the blocks they share (conv-BN, residual blocks, HRNet exchange, U-Net decoder stages): every size derived from the inputs, checked, and shown in a feature-map viewer.
+"""Light HRNet, a small U-Net and any timm model (HRNetV2 among them) behind a backbone registry, built from the blocks they share (conv-BN, residual blocks, HRNet exchange, U-Net decoder stages): every size derived from the inputs, checked, and shown in a feature-map viewer.
 
 Docs: https://yolc-nb.github.io/yolc_nb/backbones.html.md"""
 
@@ -6,7 +6,8 @@ Docs: https://yolc-nb.github.io/yolc_nb/backbones.html.md"""
 
 # %% ../nbs/02_backbones.ipynb #3eab93fe
 from __future__ import annotations
-import math
+import contextlib, logging, math
+from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -15,7 +16,7 @@ import matplotlib.pyplot as plt
 # %% auto #0
 __all__ = ['BACKBONES', 'count_parameters', 'unused_parameters', 'Backbone', 'register_backbone', 'BackboneFactory', 'conv_bn',
            'BasicBlock', 'HRTransition', 'HRExchange', 'LightHRNet', 'ConvBlock', 'DecoderStage', 'UNet',
-           'render_feature_map', 'feature_map_viewer']
+           'timm_available', 'read_weights', 'TimmBackbone', 'render_feature_map', 'feature_map_viewer']
 
 # %% ../nbs/02_backbones.ipynb #a2391f49
 def _pair(size, name:str) -> tuple[int, int]:
@@ -86,14 +87,14 @@ class Backbone(nn.Module):
 BACKBONES: dict[str, type] = {}
 
 def register_backbone(name=None):
-    "Class decorator registering a backbone under `name` (default: the class name); usable bare or called."
+    "Class decorator registering a backbone under `name` (default: the class name); usable bare or called. A name ending in ':' registers a family."
     def _register(cls):
         BACKBONES[name if isinstance(name, str) else cls.__name__] = cls
         return cls
     return _register(name) if isinstance(name, type) else _register
 
 class BackboneFactory:
-    "Builds registered backbones by name; `LightHRNet` when no name is given."
+    "Builds registered backbones by name (`family:ARG` builds the family's class with `ARG` first); `LightHRNet` when no name is given."
     default = "LightHRNet"
     @staticmethod
     def available() -> list[str]: return sorted(BACKBONES)
@@ -101,8 +102,10 @@ class BackboneFactory:
     def create_backbone(name:str|None=None, **kwargs) -> Backbone:
         "A new backbone `name` built with `kwargs`; `KeyError` listing the registered names if unknown."
         name = BackboneFactory.default if name is None else name
+        family, sep, arg = name.partition(":") if isinstance(name, str) else ("", "", "")
+        if sep and family + sep in BACKBONES: return BACKBONES[family + sep](arg, **kwargs)
         if name not in BACKBONES:
-            raise KeyError(f"unknown backbone {name!r}; registered: {BackboneFactory.available()}")
+            raise KeyError(f"unknown backbone {name!r}; registered: {BackboneFactory.available()} (a family such as 'timm:' takes a model name after it)")
         return BACKBONES[name](**kwargs)
 
 # %% ../nbs/02_backbones.ipynb #2754c743
@@ -268,6 +271,120 @@ class UNet(Backbone):
         out = self.head(y)
         if not return_features: return out
         return {**{f"F{k}": skips[k] for k in range(1, len(skips))}, "out": out}
+
+# %% ../nbs/02_backbones.ipynb #3a8269f5
+def _import_timm():
+    "The `timm` module, or an `ImportError` that says how to install it."
+    try: import timm
+    except Exception as e:   # missing, or installed with a torchvision that does not load
+        raise ImportError(f"`timm:` backbones need timm (huggingface/pytorch-image-models): pip install timm ({type(e).__name__}: {e})") from None
+    return timm
+
+def timm_available() -> bool:
+    "Whether timm imports here."
+    try: _import_timm(); return True
+    except ImportError: return False
+
+def read_weights(path) -> dict:
+    "The tensors of a weights file: `.safetensors`, or a torch file read with `torch.load(weights_only=True)` (bare, or under `state_dict` / `model`)."
+    p = Path(path)
+    if not p.is_file(): raise FileNotFoundError(f"weights file not found: {p}")
+    try:
+        if p.suffix == ".safetensors":
+            from safetensors.torch import load_file
+            sd = load_file(str(p))
+        else: sd = torch.load(p, map_location="cpu", weights_only=True)
+    except Exception as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+        raise ValueError(f"weights file {p} could not be read as safetensors or by torch.load(weights_only=True), which never "
+                         f"unpickles Python objects: {type(e).__name__}: {first}") from None
+    if isinstance(sd, dict):
+        sd = next((sd[k] for k in ("state_dict", "model") if isinstance(sd.get(k), dict)), sd)
+    if not isinstance(sd, dict) or not sd or not all(torch.is_tensor(v) for v in sd.values()):
+        raise ValueError(f"weights file {p} holds no state dict (a dict of tensors, bare or under 'state_dict' or 'model')")
+    return sd
+
+# %% ../nbs/02_backbones.ipynb #3288b09f
+def _norm_key(k:str) -> str: return k.replace("_", ".")   # timm's feature wrappers flatten `stages.0` into `stages_0`
+
+@contextlib.contextmanager
+def _timm_log_quiet():
+    "Silence timm's loader log: the keys it reports unexpected are the classifier's, which the features do not use."
+    log = logging.getLogger("timm.models._builder")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try: yield
+    finally: log.setLevel(level)
+
+@register_backbone("timm:")
+class TimmBackbone(Backbone):
+    "Any timm model that supports `features_only`: features `Fk` at stride `2**k`, strides and channels from timm's `feature_info`."
+    def __init__(self, model_name:str, pretrained:bool=False, pretrained_file:str|None=None, n_channels_in:int=3, **timm_kwargs):
+        super().__init__()
+        timm = _import_timm()
+        if not isinstance(model_name, str) or not timm.is_model(model_name):
+            raise ValueError(f"unknown timm model {model_name!r}; see timm.list_models(), e.g. timm.list_models('hrnet*')")
+        self.model_name, self.n_channels_in = model_name, _check_int(n_channels_in, "n_channels_in")
+        kw = dict(features_only=True, in_chans=n_channels_in, **timm_kwargs)
+        if model_name.startswith("hrnet"): kw.setdefault("feature_location", "")   # the raw HRNetV2 branches
+        if pretrained_file is not None or pretrained:
+            with torch.device("meta"): self._create(timm, kw)   # architecture errors first, before any weights are read or fetched
+        if pretrained_file is not None: self.body = body = self._from_file(timm, kw, pretrained_file)
+        elif pretrained: self.body = body = self._from_hub(timm, kw)
+        else: self.body = body = self._create(timm, kw)
+        strides, chans = list(body.feature_info.reduction()), list(body.feature_info.channels())
+        levels = [s.bit_length() - 1 for s in strides]
+        if any(2 ** l != s for l, s in zip(levels, strides)) or len(set(levels)) != len(levels):
+            raise ValueError(f"timm model {model_name!r} gives features at strides {strides}: a backbone needs one feature per "
+                             f"power-of-2 stride (choose them with `out_indices`)")
+        self._channels = {f"F{l}": c for l, c in zip(levels, chans)}
+        self.stride = self.out_stride = max(strides)
+
+    def _create(self, timm, kw):
+        try: return timm.create_model(self.model_name, **kw)
+        except Exception as e:
+            raise ValueError(f"timm model {self.model_name!r} cannot be built with {kw}: {type(e).__name__}: {e}") from None
+
+    def _from_hub(self, timm, kw):
+        try: return timm.create_model(self.model_name, pretrained=True, **kw)
+        except Exception as e:
+            cfg = timm.models.get_pretrained_cfg(self.model_name)
+            where = f"https://huggingface.co/{cfg.hf_hub_id}" if cfg is not None and cfg.hf_hub_id else "the Hugging Face hub"
+            first = str(e).strip().splitlines()[0][:200] if str(e).strip() else ""
+            raise RuntimeError(f"could not fetch the pretrained weights of timm model {self.model_name!r} from {where} "
+                               f"({type(e).__name__}: {first}). Without network access, download model.safetensors from that page "
+                               f"on a machine that has it and pass `pretrained_file=PATH` (or `pretrained=False` for random weights)") from None
+
+    def _from_file(self, timm, kw, path):
+        sd = read_weights(path)
+        try:
+            with _timm_log_quiet(): body = timm.create_model(self.model_name, pretrained=True, pretrained_cfg_overlay=dict(state_dict=sd), **kw)
+        except Exception as e:
+            raise ValueError(f"weights file {Path(path)} does not fit timm model {self.model_name!r}: {type(e).__name__}: {str(e)[:300]}") from None
+        for a in ("pretrained_cfg", "default_cfg"):      # timm keeps the overlay in the model's config: drop the tensors
+            c = getattr(body, a, None)
+            if isinstance(c, dict): c.pop("state_dict", None)
+        own = {k: v for k, v in body.state_dict().items() if not k.endswith("num_batches_tracked")}
+        mine = {_norm_key(k): v for k, v in sd.items()}
+        missing = [k for k in own if _norm_key(k) not in mine]
+        unloaded = [k for k, v in own.items() if _norm_key(k) in mine and mine[_norm_key(k)].shape == v.shape
+                    and not torch.equal(v, mine[_norm_key(k)].to(v.dtype))]
+        if missing or unloaded:
+            why = ([f"{len(missing)} tensors of its features are not in it, e.g. {missing[:4]}"] if missing else []) + \
+                  ([f"{len(unloaded)} tensors were not loaded from it (timm >= 1.0 loads a state dict), e.g. {unloaded[:4]}"] if unloaded else [])
+            raise ValueError(f"weights file {Path(path)} does not fit timm model {self.model_name!r}: " + "; ".join(why))
+        return body
+
+    def get_n_channels_out(self) -> int: return list(self._channels.values())[-1]
+    @property
+    def feature_channels(self) -> dict: return dict(self._channels)
+
+    def forward(self, x, return_features:bool=False):
+        "The deepest feature map; with `return_features`, a dict `Fk` (stride `2**k`) plus `out` (the deepest)."
+        self.check_input(x)
+        feats = dict(zip(self._channels, self.body(x)))
+        out = feats[list(feats)[-1]]
+        return {**feats, "out": out} if return_features else out
 
 # %% ../nbs/02_backbones.ipynb #515e7ab5
 def render_feature_map(image, stage_feats:list, stage:int=1, branch:int=0, channel:int=0) -> plt.Figure:

@@ -36,14 +36,22 @@ def config_from_args(args):
         d = TrainConfig.from_dict(d).to_dict()
     else: d = TrainConfig().to_dict()
     if getattr(args, "preset", None):
-        from yolc_nb.detector import detector_config
+        from yolc_nb.detector import detector_config, DETECTOR_CONFIGS
+        if args.preset not in DETECTOR_CONFIGS: raise ValueError(f"`--preset` must be one of {', '.join(DETECTOR_CONFIGS)}; got {args.preset!r}")
         d["model"] = detector_config(args.preset)
     for dest, (sec, f) in _OVERRIDES.items():
         v = getattr(args, dest, None)
         if v is None: continue
         if dest in ("size", "train_size"): v = list(v)
         (d if sec is None else d[sec])[f] = v
-    if getattr(args, "width", None) is not None: d["model"]["backbone_cfg"] = {**(d["model"].get("backbone_cfg") or {}), "n_channels": args.width}
+    timm_bb = str(d["model"].get("backbone", "")).startswith("timm:")
+    if getattr(args, "width", None) is not None:
+        if timm_bb: raise ValueError(f"`--width` sets Light HRNet's channels; this model's backbone is {d['model']['backbone']} (fixed widths)")
+        d["model"]["backbone_cfg"] = {**(d["model"].get("backbone_cfg") or {}), "n_channels": args.width}
+    for flag, key, v in (("--pretrained", "pretrained", getattr(args, "pretrained", None)), ("--pretrained-file", "pretrained_file", getattr(args, "pretrained_file", None))):
+        if v is None or v is False: continue
+        if not timm_bb: raise ValueError(f"`{flag}` needs a timm backbone (e.g. --preset yolc or hrnet_w18); this model's backbone is {d['model'].get('backbone')}")
+        d["model"]["backbone_cfg"] = {**(d["model"].get("backbone_cfg") or {}), key: v}
     if getattr(args, "keep_others", False): d["data"]["keep_others"] = True
     if getattr(args, "resume", False): d["resume"] = True
     if getattr(args, "overwrite", False): d["overwrite"] = True
@@ -82,7 +90,10 @@ def _add_train_args(p, distill_cmd=False):
     d.add_argument("--n-train", type=int, help="synthetic training images"); d.add_argument("--n-val", type=int, help="synthetic validation images")
     d.add_argument("--num-classes", type=int, help="classes (default: from the data; synthetic 3)")
     m = p.add_argument_group("model")
-    m.add_argument("--preset", choices=("tiny", "student", "teacher"), help="named detector configuration of yolc_nb.detector (applied before the options below)")
+    m.add_argument("--preset", help="named detector configuration (applied before the options below): tiny, student, teacher (Light HRNet, "
+                   "from scratch), hrnet_w18_small, hrnet_w18 (timm HRNet + HRFPN), yolc (YOLC's network: HRNetV2-W48 + HRFPN)")
+    m.add_argument("--pretrained", action="store_true", default=None, help="timm backbones: start from ImageNet weights (downloaded by timm)")
+    m.add_argument("--pretrained-file", help="timm backbones: ImageNet weights from this local file (.safetensors or a torch state dict)")
     m.add_argument("--heatmap-upsample-num", type=int, help="heatmap upsampling stages: stride 4 / 2**N (default 2: stride 1)")
     m.add_argument("--width", type=int, help="the backbone's channels (Light HRNet n_channels)")
     m.add_argument("--neck-channels", type=int, help="channels of the stride-4 neck")

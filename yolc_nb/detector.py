@@ -17,7 +17,7 @@ from matplotlib.patches import Rectangle
 from .core import default_device, atomic_write, read_checkpoint, load_state_checked, LEGACY_CKPT_FORMATS
 from .data import make_meta, to_original, read_image, CLASS_STYLES
 from .backbones import BackboneFactory, count_parameters
-from .necks_heads import StrideNeck
+from .necks_heads import build_neck, count_macs, measure_saved_activations
 from .hrh_sco import HRHSCOHead, HEAD_INITS
 from .heatmap_gen import mask_heatmap
 from .lsm_crop import find_crops, lsm_config, crop_img_tensor, resize_patch, crops_to_original
@@ -26,7 +26,8 @@ from .fusion import Detections, remap_bboxes_to_full, fuse_detections, FUSION_ME
 
 # %% auto #0
 __all__ = ['DEFAULT_BATCH_SIZE', 'DETECTOR_CONFIGS', 'pad_to_stride', 'pad_batch', 'detector_config', 'YOLCDetector',
-           'load_detector', 'class_names', 'DistillDetector', 'draw_detections', 'render_detections', 'predict_images']
+           'offline_config', 'load_detector', 'class_names', 'detector_costs', 'DistillDetector', 'draw_detections',
+           'render_detections', 'predict_images']
 
 # %% ../nbs/10_detector.ipynb #2edea2b2
 DEFAULT_BATCH_SIZE = 8  # Colab-sized: fits the default configurations on a free GPU and on 2 CPU cores
@@ -72,10 +73,19 @@ DETECTOR_CONFIGS = {
     # for tests and quick looks: a few thousand parameters
     "tiny": dict(backbone="LightHRNet", backbone_cfg=dict(n_channels=8, num_stages=2, num_branches=2, num_blocks=1),
                  neck_channels=8, head_channels=8),
+    # YOLC's network (dawn-ech/YOLC): HRNetV2-W48 (timm), HRFPN to one 384-channel map at stride 4, YOLC's head (stride-1
+    # heatmap, 96-channel box trunk) and its published init; random backbone weights unless pretrained / pretrained_file is set
+    "yolc": dict(backbone="timm:hrnet_w48", backbone_cfg=dict(pretrained=False), neck="HRFPN", neck_channels=384, head_channels=96,
+                 use_hrh_sco=False, heatmap_upsample_num=2, head_init="yolc"),
+    # the same network on smaller HRNets, for a Colab GPU
+    "hrnet_w18": dict(backbone="timm:hrnet_w18", backbone_cfg=dict(pretrained=False), neck="HRFPN", neck_channels=256, head_channels=64,
+                      use_hrh_sco=False, heatmap_upsample_num=2),
+    "hrnet_w18_small": dict(backbone="timm:hrnet_w18_small", backbone_cfg=dict(pretrained=False), neck="HRFPN", neck_channels=128,
+                            head_channels=64, use_hrh_sco=False, heatmap_upsample_num=2),
 }
 
 def detector_config(name:str="student", **overrides) -> dict:
-    "A copy of the named configuration (`teacher`, `student`, `tiny`) with `overrides` applied (`backbone_cfg` is merged)."
+    "A copy of the named configuration (a key of `DETECTOR_CONFIGS`) with `overrides` applied (`backbone_cfg` is merged)."
     if name not in DETECTOR_CONFIGS: raise KeyError(f"unknown detector configuration {name!r}; known: {sorted(DETECTOR_CONFIGS)}")
     cfg = copy.deepcopy(DETECTOR_CONFIGS[name])
     bb = overrides.pop("backbone_cfg", None)
@@ -93,10 +103,10 @@ def _check_gt(gt_bboxes, gt_labels, B):
 _HEAD_INIT_ALIASES = {"fast": "default"}   # the name earlier versions of the kit gave the default
 
 class YOLCDetector(nn.Module):
-    "YOLC detector: registered backbone, neck to stride `down_ratio`, YOLC / HRH-SCO head; global pass, crops, local pass and fusion."
+    "YOLC detector: registered backbone, registered neck to stride `down_ratio`, YOLC / HRH-SCO head; global pass, crops, local pass and fusion."
     def __init__(self, num_classes:int, backbone:str="LightHRNet", backbone_cfg:dict|None=None, use_hrh_sco:bool=True,
                  heatmap_upsample_num:int=2, down_ratio:int=4, neck_channels:int=64, head_channels:int=96,
-                 head_init:str="default"):
+                 head_init:str="default", neck:str="StrideNeck"):
         super().__init__()
         head_init = _HEAD_INIT_ALIASES.get(head_init, head_init)
         if head_init not in HEAD_INITS: raise ValueError(f"`head_init` must be one of {HEAD_INITS}; got {head_init!r}")
@@ -106,10 +116,10 @@ class YOLCDetector(nn.Module):
             raise ValueError(f"`backbone_cfg` must be a dict of backbone arguments or None; got {type(backbone_cfg).__name__}")
         self.config = dict(num_classes=num_classes, backbone=backbone, backbone_cfg=dict(backbone_cfg or {}), use_hrh_sco=use_hrh_sco,
                            heatmap_upsample_num=heatmap_upsample_num, down_ratio=down_ratio,
-                           neck_channels=neck_channels, head_channels=head_channels, head_init=head_init)
+                           neck_channels=neck_channels, head_channels=head_channels, head_init=head_init, neck=neck)
         self.num_classes, self.down_ratio = num_classes, down_ratio
         self.backbone = BackboneFactory.create_backbone(backbone, **self.config["backbone_cfg"])
-        self.neck = StrideNeck(self.backbone.feature_channels, neck_channels, out_stride=down_ratio)
+        self.neck = build_neck(neck, self.backbone.feature_channels, neck_channels, out_stride=down_ratio)
         self.head = HRHSCOHead(neck_channels, num_classes, use_hrh_sco=use_hrh_sco, heatmap_upsample_num=heatmap_upsample_num,
                                down_ratio=down_ratio, feat_channels=head_channels, init=head_init)
 
@@ -207,12 +217,19 @@ class YOLCDetector(nn.Module):
         return fused, crops
 
 # %% ../nbs/10_detector.ipynb #f0d5c6db
+def offline_config(cfg:dict) -> dict:
+    "`cfg` with the backbone's `pretrained` off and no `pretrained_file`: the weights come from elsewhere, nothing is fetched or read."
+    bb = dict(cfg.get("backbone_cfg") or {})
+    if "pretrained" in bb: bb["pretrained"] = False
+    if "pretrained_file" in bb: bb["pretrained_file"] = None
+    return {**cfg, "backbone_cfg": bb}
+
 def load_detector(path, map_location="cpu", with_checkpoint:bool=False, **overrides):
     "Rebuild a `YOLCDetector` from the `config` stored in a checkpoint and load its weights (and return the checkpoint dict too, with `with_checkpoint`)."
     ckpt = read_checkpoint(path, map_location)
     if not isinstance(ckpt.get("config"), dict):
         raise ValueError(f"checkpoint {Path(path)} has no 'config' entry to rebuild the detector from; build the model yourself and use load_state_checked")
-    cfg = dict(ckpt["config"])
+    cfg = offline_config(ckpt["config"])     # the backbone's weights are in the checkpoint: no download, no weights file
     if ckpt.get("format") in LEGACY_CKPT_FORMATS + (None,) and cfg.get("head_init") == "yolc":
         cfg["head_init"] = "default"        # before the head owned its init, "yolc" built what "default" builds now
     model = load_state_checked(YOLCDetector(**{**cfg, **overrides}), ckpt, source=path).to(map_location)
@@ -223,6 +240,20 @@ def class_names(ckpt:dict, num_classes:int) -> list:
     names = ckpt.get("class_names") or []
     if len(names) == num_classes: return list(names)
     return [CLASS_STYLES[i][0] if i < len(CLASS_STYLES) else f"class_{i}" for i in range(num_classes)]
+
+# %% ../nbs/10_detector.ipynb #f5f7a838
+def detector_costs(cfg, # a configuration name (`DETECTOR_CONFIGS`) or a `detector_config` dict
+                   num_classes:int=10, # VisDrone's 10 classes
+                   size=(640, 1024), # (H, W) of the one image: YOLC's training size, 1024x640
+                   device="meta", # `meta`: shapes only, nothing is computed or allocated
+                  ) -> dict: # `params`, `macs` (one forward pass), `saved_bytes` (kept for backward in training mode)
+    "What one image costs a detector: parameters, multiply-accumulates of a forward pass, bytes autograd keeps for backward."
+    cfg = detector_config(cfg) if isinstance(cfg, str) else dict(cfg)
+    H, W = size
+    with torch.device(device):
+        model = YOLCDetector(num_classes, **offline_config(cfg)).train()   # random weights: the costs do not depend on them
+        x = torch.zeros(1, 3, H, W)
+    return dict(params=count_parameters(model), macs=count_macs(model, x), saved_bytes=measure_saved_activations(model, x))
 
 # %% ../nbs/10_detector.ipynb #b745f31d
 class DistillDetector(nn.Module):

@@ -1,4 +1,4 @@
-"""The skip-connection decoder that turns queries into full-resolution heatmaps, the neck that brings any backbone to one stride-4 map, an FPN and FCOS-style heads: every size derived from the inputs, and what each one costs in memory and parameters.
+"""The skip-connection decoder that turns queries into full-resolution heatmaps, the necks that bring any backbone to one stride-4 map (the kit's `StrideNeck`, and HRNetV2's `HRFPN` as YOLC uses it), an FPN and FCOS-style heads: every size derived from the inputs, and what each one costs in parameters, multiply-accumulates and memory.
 
 Docs: https://yolc-nb.github.io/yolc_nb/necks_heads.html.md"""
 
@@ -11,12 +11,13 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
+from torch.utils.flop_counter import FlopCounterMode
 from .backbones import _pair, _check_int, _shape, _tensors, count_parameters, conv_bn, ConvBlock, DecoderStage, LightHRNet, UNet
 
 # %% auto #0
-__all__ = ['QueryToSpatial', 'MultiScaleDecoder', 'SimpleDecoder', 'StrideNeck', 'decoder_memory_table', 'memory_totals',
-           'measure_module_outputs', 'measure_saved_activations', 'plot_memory_table', 'ClassificationHead',
-           'DetectionHead', 'FPN', 'parameter_table', 'default_modules']
+__all__ = ['NECKS', 'QueryToSpatial', 'MultiScaleDecoder', 'SimpleDecoder', 'StrideNeck', 'HRFPN', 'build_neck',
+           'decoder_memory_table', 'memory_totals', 'measure_module_outputs', 'measure_saved_activations', 'count_macs',
+           'plot_memory_table', 'ClassificationHead', 'DetectionHead', 'FPN', 'parameter_table', 'default_modules']
 
 # %% ../nbs/03_necks_heads.ipynb #6d27caa0
 class QueryToSpatial(nn.Module):
@@ -99,37 +100,75 @@ class SimpleDecoder(nn.Module):
         return self.final(self.up4(x, features["F1"]))
 
 # %% ../nbs/03_necks_heads.ipynb #31d3de3c
+def _neck_levels(feature_channels:dict, out_stride:int) -> list[int]:
+    "The levels `k` (of `Fk`) a stride-`out_stride` neck reads, deepest first; `ValueError` saying what is missing."
+    if not isinstance(out_stride, int) or out_stride < 2 or out_stride & (out_stride - 1):
+        raise ValueError(f"`out_stride` must be a power of 2 >= 2; got {out_stride!r}")
+    if not isinstance(feature_channels, dict) or not all(isinstance(k, str) and k[:1] == "F" and k[1:].isdigit() for k in feature_channels):
+        raise ValueError(f"`feature_channels` must be a dict {{'F1': C1, 'F2': C2, ...}}; got {feature_channels!r}")
+    levels = sorted(int(k[1:]) for k in feature_channels)
+    target = out_stride.bit_length() - 1
+    if target not in levels or levels[-1] - target + 1 != len([l for l in levels if l >= target]):
+        raise ValueError(f"`feature_channels` must hold F{target} (stride {out_stride}) and every level below it "
+                         f"down to the deepest; got {sorted(feature_channels)}")
+    return list(range(levels[-1], target - 1, -1))
+
+def _check_levels(features, levels:list, feature_channels:dict):
+    "`ValueError` unless `features` holds every `F{l}` of `levels` (deepest first) with its channels, each twice the size of the one before."
+    prev = None
+    for l in levels:
+        t, c = features.get(f"F{l}") if isinstance(features, dict) else None, feature_channels[f"F{l}"]
+        if not isinstance(t, torch.Tensor) or t.ndim != 4 or t.shape[1] != c or \
+           (prev is not None and tuple(t.shape[-2:]) != (2 * prev[0], 2 * prev[1])):
+            want = "H, W" if prev is None else f"{2 * prev[0]}, {2 * prev[1]}"
+            raise ValueError(f"`features['F{l}']` must be [B, {c}, {want}] (twice the size of F{l + 1}); got {_shape(t)}")
+        prev = t.shape[-2:]
+
 class StrideNeck(nn.Module):
     "Backbone features {F1: stride 2, F2: stride 4, ...} -> one map [B, out_channels, H/out_stride, W/out_stride]."
     def __init__(self, feature_channels:dict, out_channels:int=64, out_stride:int=4):
         super().__init__()
         _check_int(out_channels, "out_channels")
-        if not isinstance(out_stride, int) or out_stride < 2 or out_stride & (out_stride - 1):
-            raise ValueError(f"`out_stride` must be a power of 2 >= 2; got {out_stride!r}")
-        if not isinstance(feature_channels, dict) or not all(isinstance(k, str) and k[:1] == "F" and k[1:].isdigit() for k in feature_channels):
-            raise ValueError(f"`feature_channels` must be a dict {{'F1': C1, 'F2': C2, ...}}; got {feature_channels!r}")
-        levels = sorted(int(k[1:]) for k in feature_channels)
-        target = out_stride.bit_length() - 1
-        if target not in levels or levels[-1] - target + 1 != len([l for l in levels if l >= target]):
-            raise ValueError(f"`feature_channels` must hold F{target} (stride {out_stride}) and every level below it "
-                             f"down to the deepest; got {sorted(feature_channels)}")
+        self.levels = _neck_levels(feature_channels, out_stride)   # deepest first
         self.feature_channels, self.out_channels, self.out_stride = dict(feature_channels), out_channels, out_stride
-        self.levels = list(range(levels[-1], target - 1, -1))   # deepest first
         self.lift = ConvBlock(feature_channels[f"F{self.levels[0]}"], out_channels)
         self.stages = nn.ModuleList(DecoderStage(out_channels, feature_channels[f"F{l}"], out_channels) for l in self.levels[1:])
 
     def forward(self, features:dict) -> torch.Tensor:
-        prev = None
-        for l in self.levels:
-            t, c = features.get(f"F{l}") if isinstance(features, dict) else None, self.feature_channels[f"F{l}"]
-            if not isinstance(t, torch.Tensor) or t.ndim != 4 or t.shape[1] != c or \
-               (prev is not None and tuple(t.shape[-2:]) != (2 * prev[0], 2 * prev[1])):
-                want = "H, W" if prev is None else f"{2 * prev[0]}, {2 * prev[1]}"
-                raise ValueError(f"`features['F{l}']` must be [B, {c}, {want}] (twice the size of F{l + 1}); got {_shape(t)}")
-            prev = t.shape[-2:]
+        _check_levels(features, self.levels, self.feature_channels)
         x = self.lift(features[f"F{self.levels[0]}"])
         for stage, l in zip(self.stages, self.levels[1:]): x = stage(x, features[f"F{l}"])
         return x
+
+# %% ../nbs/03_necks_heads.ipynb #d149a9cb
+def _caffe2_xavier(conv:nn.Conv2d) -> nn.Conv2d:
+    "Uniform weights of variance 1/fan_in (Caffe2's 'Xavier', as mmcv's `caffe2_xavier_init`), zero bias."
+    nn.init.kaiming_uniform_(conv.weight, a=1)
+    if conv.bias is not None: nn.init.zeros_(conv.bias)
+    return conv
+
+class HRFPN(nn.Module):
+    "HRNetV2p's neck: levels from stride `out_stride` down, upsampled to it, concatenated, 1x1 conv to `out_channels` (then a 3x3 conv)."
+    def __init__(self, feature_channels:dict, out_channels:int=256, out_stride:int=4, out_conv:bool=True):
+        super().__init__()
+        _check_int(out_channels, "out_channels")
+        self.levels = _neck_levels(feature_channels, out_stride)   # deepest first
+        self.feature_channels, self.out_channels, self.out_stride = dict(feature_channels), out_channels, out_stride
+        self.reduce = _caffe2_xavier(nn.Conv2d(sum(feature_channels[f"F{l}"] for l in self.levels), out_channels, 1))
+        self.out_conv = _caffe2_xavier(nn.Conv2d(out_channels, out_channels, 3, padding=1)) if out_conv else nn.Identity()
+
+    def forward(self, features:dict) -> torch.Tensor:
+        _check_levels(features, self.levels, self.feature_channels)
+        top = features[f"F{self.levels[-1]}"]                       # the stride-`out_stride` level, kept as it is
+        ups = [F.interpolate(features[f"F{l}"], size=top.shape[-2:], mode="bilinear", align_corners=False) for l in self.levels[-2::-1]]
+        return self.out_conv(self.reduce(torch.cat([top] + ups, 1)))
+
+NECKS = {"StrideNeck": StrideNeck, "HRFPN": HRFPN}
+
+def build_neck(name:str, feature_channels:dict, out_channels:int, out_stride:int=4) -> nn.Module:
+    "A new neck of `NECKS` by name; `KeyError` listing the names if unknown."
+    if name not in NECKS: raise KeyError(f"unknown neck {name!r}; known: {sorted(NECKS)}")
+    return NECKS[name](feature_channels, out_channels, out_stride)
 
 # %% ../nbs/03_necks_heads.ipynb #5db2b044
 def decoder_memory_table(batch:int, num_keypoints:int=20, output_size=512, query_dim:int=256,
@@ -170,17 +209,31 @@ def measure_module_outputs(model:nn.Module, names:list[str], *inputs) -> dict[st
         for h in handles: h.remove()
     return sizes
 
+def _storage_id(t:torch.Tensor) -> int: return t.untyped_storage()._cdata   # one id per storage, also on `meta` (where data_ptr() is 0)
+
 def measure_saved_activations(model:nn.Module, *inputs) -> int:
-    "Bytes of the distinct non-parameter tensors autograd saves for backward during one forward pass."
-    params = {p.untyped_storage().data_ptr() for p in model.parameters()}
+    "Bytes of the distinct non-parameter tensors autograd saves for backward during one forward pass (any device, `meta` included)."
+    params = {_storage_id(p) for p in model.parameters()}
     seen = {}
     def pack(t):
-        s = t.untyped_storage()
-        if s.data_ptr() not in params: seen[s.data_ptr()] = s.nbytes()
+        if _storage_id(t) not in params: seen[_storage_id(t)] = t.untyped_storage().nbytes()
         return t
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         model(*inputs)
     return sum(seen.values())
+
+# %% ../nbs/03_necks_heads.ipynb #aa7a5311
+def _deform_conv_flop(x_shape, w_shape, *args, out_shape=None, **kwargs) -> int:
+    "FLOPs of `torchvision::deform_conv2d` (input, weight, ...) as the convolution it computes; the bilinear sampling is not counted."
+    return 2 * out_shape[0] * math.prod(out_shape[2:]) * math.prod(w_shape)
+
+def count_macs(model:nn.Module, *inputs) -> int:
+    "Multiply-accumulates of one forward pass (no grad): convolutions, transposed convolutions, matmuls, deformable convolutions."
+    custom = {}
+    try: custom[torch.ops.torchvision.deform_conv2d] = _deform_conv_flop
+    except (AttributeError, RuntimeError): pass          # torchvision not loaded: its operator cannot run either
+    with torch.no_grad(), FlopCounterMode(display=False, custom_mapping=custom) as counter: model(*inputs)
+    return counter.get_total_flops() // 2
 
 # %% ../nbs/03_necks_heads.ipynb #73ceebee
 def plot_memory_table(rows:list[dict], title:str="") -> plt.Figure:
@@ -286,5 +339,6 @@ def default_modules(device="meta") -> dict:
                 "MultiScaleDecoder(20, output_size=512)": MultiScaleDecoder(20),
                 "SimpleDecoder()": SimpleDecoder(),
                 "StrideNeck(LightHRNet(num_branches=4) features, 64)": StrideNeck(LightHRNet(num_branches=4).feature_channels, 64),
+                "HRFPN(HRNetV2-W48 features, 384) (YOLC's neck)": HRFPN({"F1": 64, "F2": 48, "F3": 96, "F4": 192, "F5": 384}, 384),
                 "DetectionHead(256, 80)": DetectionHead(256, 80),
                 "FPN([512, 1024, 2048], 256)": FPN([512, 1024, 2048], 256)}

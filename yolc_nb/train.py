@@ -19,7 +19,7 @@ from .data import SyntheticAerial, collate, CocoDetection, VisDroneDET
 from .augment import TrainTransform, TrainingSet, EpochSampler, RATIOS
 from .evaluation import eval_model, evaluate_model
 from .kd_losses import DistillConfig
-from .detector import YOLCDetector
+from .detector import YOLCDetector, offline_config
 
 # %% auto #0
 __all__ = ['SOURCE_FORMS', 'OPTIMIZERS', 'SCHEDULES', 'RUN_FILES', 'parse_source', 'DataConfig', 'ModelConfig', 'TrainConfig',
@@ -484,12 +484,15 @@ def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=
                 checkpoint=out_dir / "last.pt", images_per_s=n_img / t_train if t_train else float("nan"), rank=rank)
 
 # %% ../nbs/12_train.ipynb #3005d06e
-def build_model(cfg:TrainConfig|ModelConfig, num_classes:int|None=None) -> nn.Module:
+def build_model(cfg:TrainConfig|ModelConfig, num_classes:int|None=None,
+                fetch_weights:bool=True, # False: no pretrained backbone weights fetched or read (they will come from a checkpoint)
+               ) -> nn.Module:
     "The `YOLCDetector` a `TrainConfig` (or a `ModelConfig`) describes, with `num_classes` (default: the `TrainConfig`'s data, synthetic: 3)."
     if isinstance(cfg, TrainConfig): num_classes, cfg = num_classes or cfg.data.num_classes or (3 if parse_source(cfg.data.train)[0] == "synthetic" else None), cfg.model
     if not isinstance(cfg, ModelConfig): raise ValueError(f"`cfg` must be a TrainConfig or a ModelConfig; got {type(cfg).__name__}")
     if num_classes is None: raise ValueError("`num_classes` is needed: give it, or a TrainConfig whose data says it")
-    return YOLCDetector(num_classes, **cfg.kwargs())
+    kw = cfg.kwargs()
+    return YOLCDetector(num_classes, **(kw if fetch_weights else offline_config(kw)))
 
 def summarize_run(r:dict) -> str:
     "One line about a finished `train`/`distill` run: steps, AP50 (global, and with crops), throughput, checkpoint."
@@ -506,7 +509,7 @@ def train(cfg:TrainConfig|dict, model:nn.Module|None=None) -> dict:
     datasets = build_datasets(cfg.data)
     nc = num_classes_of(cfg.data, datasets[0])
     torch.manual_seed(cfg.seed)
-    return fit(cfg, build_model(cfg, nc) if model is None else model, "train", datasets)
+    return fit(cfg, build_model(cfg, nc, fetch_weights=cfg.resume is False) if model is None else model, "train", datasets)
 
 def distill(cfg:TrainConfig|dict, model:nn.Module|None=None) -> dict:
     "Distil the teacher `cfg.distill.teacher_ckpt` into a student built from `cfg.model`; the student is evaluated and saved."
@@ -519,8 +522,8 @@ def distill(cfg:TrainConfig|dict, model:nn.Module|None=None) -> dict:
     nc = num_classes_of(cfg.data, datasets[0])
     if model is None:
         torch.manual_seed(cfg.seed)
-        student = build_model(cfg, nc)
-        teacher = None if cfg.teacher_model is None else build_model(cfg.teacher_model, nc)
+        student = build_model(cfg, nc, fetch_weights=cfg.resume is False)
+        teacher = None if cfg.teacher_model is None else build_model(cfg.teacher_model, nc, fetch_weights=False)   # weights: teacher_ckpt
         model = DistillDetector(student, teacher, dataclasses.replace(cfg.distill, enable=True))
     return fit(cfg, model, "distill", datasets)
 
