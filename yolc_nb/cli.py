@@ -100,6 +100,16 @@ def _add_train_args(p, distill_cmd=False):
     m.add_argument("--head-channels", type=int, help="channels of the head's box trunk")
     if distill_cmd: p.add_argument("--teacher", help="the teacher's checkpoint (e.g. runs/teacher/last.pt)")
 
+def _positive_int(s:str) -> int:
+    if not s.strip().isdigit() or int(s) < 1: raise argparse.ArgumentTypeError(f"must be a positive integer; got {s!r}")
+    return int(s)
+
+def _unit_float(s:str) -> float:
+    try: v = float(s)
+    except ValueError: v = float("nan")
+    if not 0 <= v <= 1: raise argparse.ArgumentTypeError(f"must be a number from 0 to 1; got {s!r}")
+    return v
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="yolc-nb", description="yolc_nb: cluster-based tiny-object detection, as notebooks")
     sub = p.add_subparsers(dest="command", required=True)
@@ -121,12 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
     q = sub.add_parser("predict", help="detect on an image or a folder; writes annotated images and a COCO JSON")
     q.add_argument("image_or_dir", help="an image file or a folder of them"); q.add_argument("--ckpt", required=True, help="a checkpoint written by train or distill")
     q.add_argument("--out", default="runs/predict", help="output folder (default runs/predict)")
-    q.add_argument("--score-thr", type=float, default=0.3, help="detections kept and drawn from this score"); q.add_argument("--no-crop", action="store_true", help="the global pass only")
+    q.add_argument("--score-thr", type=_unit_float, default=0.3, help="detections kept and drawn from this score"); q.add_argument("--no-crop", action="store_true", help="the global pass only")
     q.add_argument("--device", default="cpu", help="auto, cpu, cuda or cuda:N")
     m = sub.add_parser("demo", help="the end-to-end demo: data, teacher, distilled and plain students, evaluation, report")
     m.add_argument("--out", default="runs/demo", help="output folder (default runs/demo; a re-run replaces it)")
     m.add_argument("--quick", action="store_true", help="a smoke run of the same pipeline (seconds)")
     m.add_argument("--seed", type=int, default=0, help="seed of data, models and batches"); m.add_argument("--no-progress", action="store_true", help="no progress bars")
+    for name in ("train", "distill", "eval", "predict", "demo"):
+        sub.choices[name].add_argument("--threads", type=_positive_int, help="torch CPU threads (default: $YOLC_NB_THREADS, else half the cores: a busy machine does not collapse)")
     return p
 
 def main(argv=None) -> int:
@@ -134,6 +146,9 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         t0 = time.time()
+        if args.command != "data":
+            from yolc_nb.core import set_threads
+            set_threads(args.threads)
         if args.command == "data":
             from yolc_nb.data import write_synthetic
             s = write_synthetic(args.out, args.n_train, args.n_val, args.size, args.num_classes, args.seed, args.preview, object_scale=args.object_scale, format=args.format)

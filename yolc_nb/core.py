@@ -13,9 +13,9 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['DEVICES', 'CKPT_FORMAT', 'LEGACY_CKPT_FORMATS', 'atomic_write', 'markdown_table', 'default_device', 'resolve_device',
-           'rng_state', 'set_rng_state', 'save_checkpoint', 'read_checkpoint', 'upgrade_state_dict',
-           'load_state_checked', 'load_checkpoint']
+__all__ = ['DEVICES', 'THREADS_ENV', 'CKPT_FORMAT', 'LEGACY_CKPT_FORMATS', 'atomic_write', 'markdown_table', 'default_device',
+           'resolve_device', 'usable_cores', 'default_threads', 'set_threads', 'rng_state', 'set_rng_state',
+           'save_checkpoint', 'read_checkpoint', 'upgrade_state_dict', 'load_state_checked', 'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #c0de0005
 def atomic_write(path, # the file to (over)write; its folder is created if needed
@@ -85,6 +85,30 @@ def resolve_device(device="auto", # "auto", "cpu", "cuda", "cuda:N" or a torch.d
         if idx >= n: raise ValueError(f"`device` {device!r}: this machine has {n} GPU(s), cuda:0 to cuda:{n - 1}")
         return torch.device(f"cuda:{idx}")
     return torch.device("cpu")
+
+# %% ../nbs/00_core.ipynb #cb28c9a2
+THREADS_ENV = "YOLC_NB_THREADS"
+
+def usable_cores() -> int:
+    "The CPU cores this process may run on (its affinity mask, e.g. a container's limit), else the machine's count."
+    try: return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError): return os.cpu_count() or 1
+
+def default_threads(cores:int|None=None) -> int:
+    "Torch threads for the kit's jobs: half the usable cores, at least one (a loaded machine does not collapse)."
+    return max(1, (usable_cores() if cores is None else int(cores)) // 2)
+
+def set_threads(n:int|None=None) -> int:
+    "Set torch's intra-op threads to `n`, else $YOLC_NB_THREADS, else `default_threads()`; returns the count set."
+    where = "`n`"
+    if n is None and os.environ.get(THREADS_ENV, "").strip():
+        n, where = os.environ[THREADS_ENV].strip(), f"${THREADS_ENV}"
+        n = int(n) if n.isdigit() else n
+    if n is None: n = default_threads()
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"{where} must be a positive number of threads; got {n!r}")
+    torch.set_num_threads(n)
+    return n
 
 # %% ../nbs/00_core.ipynb #c0ck0003
 def rng_state() -> dict:
