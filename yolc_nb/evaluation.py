@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/evaluation.html.md"""
 
 # %% ../nbs/09_evaluation.ipynb #e7a10004
 from __future__ import annotations
-import contextlib, io, json, math
+import contextlib, io, json, math, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -18,16 +18,55 @@ from .data import box_convert, collate
 from .fusion import Detections, _check_dets
 
 # %% auto #0
-__all__ = ['AREA_RANGES', 'DEFAULT_MAX_DETS', 'precision_recall', 'coco_eval', 'evaluate', 'metrics_table', 'pr_curve',
-           'eval_model', 'evaluate_model']
+__all__ = ['AREA_RANGES', 'MAX_DETS', 'DEFAULT_MAX_DETS', 'IGNORE_RULES', 'AREA_FROM', 'precision_recall', 'coco_eval',
+           'evaluate', 'metrics_table', 'pr_curve', 'ignored_fraction', 'eval_model', 'evaluate_model']
 
 # %% ../nbs/09_evaluation.ipynb #8189adab
 AREA_RANGES = {
     "coco": {"all": (0, 1e5 ** 2), "s": (0, 32 ** 2), "m": (32 ** 2, 96 ** 2), "l": (96 ** 2, 1e5 ** 2)},
     "aitod": {"all": (0, 1e5 ** 2), "vt": (0, 8 ** 2), "t": (8 ** 2, 16 ** 2), "s": (16 ** 2, 32 ** 2), "m": (32 ** 2, 1e5 ** 2)},
 }
-DEFAULT_MAX_DETS = {"coco": (1, 10, 100), "aitod": (1, 100, 1500)}
+MAX_DETS = {"coco": (1, 10, 100), "aitod": (1, 100, 1500), "visdrone": (1, 10, 100, 500), "yolc": (100, 300, 1000)}
+DEFAULT_MAX_DETS = {"coco": MAX_DETS["coco"], "aitod": MAX_DETS["aitod"]}   # max_dets=None: the size ranges' own
+IGNORE_RULES = ("coco", "visdrone")   # ignored regions: crowd boxes of every class / VisDrone's dropObjectsInIgr
+AREA_FROM = ("field", "box", "auto")
 
+def _max_dets(max_dets, area_ranges) -> tuple:
+    "maxDets from `None` (the ranges' own), a preset name, one integer or increasing positive integers."
+    if max_dets is None: return DEFAULT_MAX_DETS[area_ranges]
+    if isinstance(max_dets, str) and max_dets in MAX_DETS: return MAX_DETS[max_dets]
+    try: md = () if isinstance(max_dets, str) else tuple(int(m) for m in ((max_dets,) if np.isscalar(max_dets) else max_dets))
+    except (TypeError, ValueError): md = ()
+    if not md or any(m <= 0 for m in md) or list(md) != sorted(md):
+        raise ValueError(f"`max_dets` must be one of {tuple(MAX_DETS)} or increasing positive integers; got {max_dets!r}")
+    return md
+
+def _bad_area(a) -> bool:
+    "An `area` no object in this box can have: missing, not a finite number >= 0, or more than the box grown by a pixel on each side."
+    ar, (w, h) = a.get("area"), a["bbox"][2:4]
+    return not isinstance(ar, (int, float)) or not math.isfinite(ar) or ar < 0 or ar > (w + 2) * (h + 2)
+
+def _set_areas(g, area_from):
+    "The areas pycocotools sorts sizes by: the field (warning on impossible ones), `w*h` ('box'), or `w*h` where the field is impossible ('auto')."
+    anns = g["annotations"]
+    bad = [a for a in anns if _bad_area(a)]
+    if area_from == "field" and bad:
+        a = bad[0]
+        warnings.warn(f"{len(bad)} of {len(anns)} `gt` annotations have an `area` that cannot be their object's (e.g. id {a.get('id')}: "
+                      f"area {a.get('area')!r}, box {a['bbox'][2]:g}x{a['bbox'][3]:g}); pass area_from='auto' or 'box' to size them by their boxes")
+        if any("area" not in a for a in bad): raise ValueError("`gt` annotations without `area` need area_from='auto' or 'box'")
+    for a in anns if area_from == "box" else bad if area_from == "auto" else []: a["area"] = a["bbox"][2] * a["bbox"][3]
+
+def _regions_as_crowd(g):
+    "The crowd rule: every ignored region (`ignore_regions`) becomes a crowd box of every category, pycocotools' way of ignoring detections inside it."
+    anns, cats = g["annotations"], [c["id"] for c in g["categories"]]
+    nxt = max((a["id"] for a in anns), default=0) + 1
+    for r in g.pop("ignore_regions", None) or []:
+        bb = list(r["bbox"])
+        anns += [dict(id=nxt + k, image_id=r["image_id"], bbox=bb, area=bb[2] * bb[3], category_id=int(c), iscrowd=1) for k, c in enumerate(cats)]
+        nxt += len(cats)
+
+# %% ../nbs/09_evaluation.ipynb #88076f52
 def _load_json(x, name):
     if isinstance(x, (str, Path)):
         p = Path(x)
@@ -36,7 +75,7 @@ def _load_json(x, name):
     return x
 
 def _samples_to_coco(samples, num_classes=None):
-    "COCO ground-truth dict from kit samples (`boxes` xyxy, `labels` as category ids, `image_id`, optional `ignore_boxes` and `meta['ori_shape']`)."
+    "COCO ground-truth dict from kit samples (`boxes` xyxy, `labels` as category ids, `image_id`, optional `ignore_boxes` as `ignore_regions` and `meta['ori_shape']`)."
     images, anns, ignores = [], [], []
     for i, s in enumerate(samples):
         if not isinstance(s, dict) or not {"boxes", "labels", "image_id"} <= set(s):
@@ -51,9 +90,8 @@ def _samples_to_coco(samples, num_classes=None):
         ign = torch.as_tensor(s.get("ignore_boxes", torch.zeros(0, 4)), dtype=torch.float32).reshape(-1, 4)
         ignores += [(img["id"], bb) for bb in box_convert(ign, "xyxy", "xywh").tolist()]
     cats = range(num_classes) if num_classes else sorted({a["category_id"] for a in anns})
-    for iid, bb in ignores:  # ignored regions: crowd boxes of every class, so detections inside them are neither TP nor FP
-        anns += [dict(id=len(anns) + k + 1, image_id=iid, bbox=bb, area=bb[2] * bb[3], category_id=int(c), iscrowd=1) for k, c in enumerate(cats)]
-    return {"images": images, "annotations": anns, "categories": [{"id": int(c), "name": str(c)} for c in cats]}
+    return {"images": images, "annotations": anns, "categories": [{"id": int(c), "name": str(c)} for c in cats],
+            "ignore_regions": [dict(image_id=iid, bbox=bb) for iid, bb in ignores]}   # as `to_coco` writes them
 
 def _gt_to_coco(gt):
     gt = _load_json(gt, "gt")
@@ -96,6 +134,7 @@ def _dets_to_results_raw(dets, image_ids):
             raise ValueError(f"`dets` result {i} must be a dict with image_id, bbox, score, category_id; got {r if not isinstance(r, dict) else sorted(r)}")
     return [dict(r) for r in dets]
 
+# %% ../nbs/09_evaluation.ipynb #601674f0
 def precision_recall(E, iou:float=0.5, area:str="all"):
     "(recall points [101], precision [101]) of an accumulated `COCOeval` at IoU `iou`, the largest maxDets, averaged over the classes with ground truth."
     p = E.params
@@ -113,26 +152,26 @@ def _summarize(E, ap, area="all", iou=None):
     s = s[s > -1]
     return float(np.mean(s)) if s.size else -1.0
 
-def coco_eval(gt, dets, area_ranges="coco", max_dets=None, area_from="field", cat_ids=None, verbose=False):
-    "pycocotools' `COCOeval` of `dets` against `gt`, evaluated and accumulated, with COCO or AI-TOD size ranges."
+def coco_eval(gt, dets, area_ranges="coco", max_dets=None, ignore_rule="coco", area_from="field", cat_ids=None, verbose=False):
+    "pycocotools' `COCOeval` of `dets` against `gt`, evaluated and accumulated: COCO or AI-TOD size ranges, the crowd or VisDrone rule for ignored regions."
     try:
         from pycocotools.coco import COCO
         from pycocotools.cocoeval import COCOeval
     except ImportError as e: raise ImportError("`evaluate` needs pycocotools: pip install pycocotools") from e
     if area_ranges not in AREA_RANGES: raise ValueError(f"`area_ranges` must be one of {tuple(AREA_RANGES)}; got {area_ranges!r}")
-    if area_from not in ("field", "box"): raise ValueError(f"`area_from` must be 'field' or 'box'; got {area_from!r}")
-    max_dets = tuple(int(m) for m in (max_dets or DEFAULT_MAX_DETS[area_ranges]))
-    if not max_dets or any(m <= 0 for m in max_dets) or list(max_dets) != sorted(max_dets):
-        raise ValueError(f"`max_dets` must be increasing positive integers; got {max_dets}")
+    if ignore_rule not in IGNORE_RULES: raise ValueError(f"`ignore_rule` must be one of {IGNORE_RULES}; got {ignore_rule!r}")
+    if area_from not in AREA_FROM: raise ValueError(f"`area_from` must be one of {AREA_FROM}; got {area_from!r}")
+    max_dets = _max_dets(max_dets, area_ranges)
     g = _gt_to_coco(gt)
-    if area_from == "box":
-        for a in g["annotations"]: a["area"] = a["bbox"][2] * a["bbox"][3]
     img_ids = [im["id"] for im in g["images"]]
     res = _dets_to_results(dets, img_ids, cat_ids)
     unknown = {r["image_id"] for r in res} - set(img_ids)
     if unknown: raise ValueError(f"`dets` name image ids that are not in `gt`: {sorted(unknown)[:10]}")
     cats = {c["id"] for c in g["categories"]} | {a["category_id"] for a in g["annotations"]}
     g["categories"] = [{"id": c, "name": str(c)} for c in sorted(cats)] if not g["categories"] else g["categories"]
+    if ignore_rule == "visdrone": res = _drop_in_ignored(g, res)   # regions, and what lies mostly inside them, leave
+    else: _regions_as_crowd(g)
+    _set_areas(g, area_from)
     ranges = AREA_RANGES[area_ranges]
     quiet = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
     with quiet:
@@ -147,15 +186,15 @@ def coco_eval(gt, dets, area_ranges="coco", max_dets=None, area_from="field", ca
         E.evaluate(); E.accumulate()
     return E
 
-def evaluate(gt, dets, area_ranges="coco", max_dets=None, area_from="field", cat_ids=None, verbose=False) -> dict:
-    "COCO bbox metrics by pycocotools with COCO or AI-TOD size ranges: AP, AP50, AP75, per-size APs and AR."
-    E = coco_eval(gt, dets, area_ranges, max_dets, area_from, cat_ids, verbose)
+def evaluate(gt, dets, area_ranges="coco", max_dets=None, ignore_rule="coco", area_from="field", cat_ids=None, verbose=False) -> dict:
+    "COCO bbox metrics by pycocotools: AP, AP50, AP75, per-size APs and AR at the largest maxDets, with the named options of `coco_eval`."
+    E = coco_eval(gt, dets, area_ranges, max_dets, ignore_rule, area_from, cat_ids, verbose)
     ranges, max_dets = AREA_RANGES[area_ranges], tuple(E.params.maxDets)
     out = {"AP": _summarize(E, True), "AP50": _summarize(E, True, iou=0.5), "AP75": _summarize(E, True, iou=0.75)}
     out.update({f"AP_{k}": _summarize(E, True, k) for k in ranges if k != "all"})
     out["AR"] = _summarize(E, False)
     if verbose:
-        print(f"pycocotools, {area_ranges} ranges, maxDets {max_dets}: " + ", ".join(f"{k} {v:.4f}" for k, v in out.items()))
+        print(f"pycocotools, {area_ranges} ranges, maxDets {max_dets}, {ignore_rule} rule: " + ", ".join(f"{k} {v:.4f}" for k, v in out.items()))
     return out
 
 # %% ../nbs/09_evaluation.ipynb #e7a10008
@@ -169,6 +208,38 @@ def pr_curve(gt_ds, dets:list, iou:float=0.5) -> tuple:
     if not any(len(d) for d in dets): return np.linspace(0, 1, 101), np.zeros(101)
     return precision_recall(coco_eval(gt_ds, dets, area_ranges="coco", max_dets=(1500,)), iou=iou)
 
+# %% ../nbs/09_evaluation.ipynb #e3797e69
+def ignored_fraction(boxes, regions) -> np.ndarray:
+    "Share of each `xyxy` box's area inside the union of the `xyxy` `regions`, computed exactly (a box without area: 0)."
+    b, g = (np.asarray(x, np.float64).reshape(-1, 4) for x in (boxes, regions))
+    area = (b[:, 2] - b[:, 0]).clip(0) * (b[:, 3] - b[:, 1]).clip(0)
+    if not len(b) or not len(g): return np.zeros(len(b))
+    xs, ys = np.unique(g[:, [0, 2]]), np.unique(g[:, [1, 3]])      # the regions' edges cut the plane into cells
+    cx, cy = (xs[:-1] + xs[1:]) / 2, (ys[:-1] + ys[1:]) / 2
+    cov = ((g[:, 0, None, None] < cx) & (cx < g[:, 2, None, None]) & (g[:, 1, None, None] < cy[:, None]) & (cy[:, None] < g[:, 3, None, None])).any(0)
+    wx = (np.minimum(b[:, 2:3], xs[1:]) - np.maximum(b[:, 0:1], xs[:-1])).clip(0)   # [N, X]: the box's width in each column of cells
+    hy = (np.minimum(b[:, 3:4], ys[1:]) - np.maximum(b[:, 1:2], ys[:-1])).clip(0)   # [N, Y]: its height in each row
+    inside = ((hy @ cov.astype(np.float64)) * wx).sum(1)                              # cov: [Y, X], cell inside some region
+    return np.divide(inside, area, out=np.zeros(len(b)), where=area > 0)
+
+# %% ../nbs/09_evaluation.ipynb #706a357d
+def _drop_in_ignored(g, res, share:float=0.5):
+    "The VisDrone rule on COCO dicts: ignored regions (crowd annotations, `ignore_regions`) leave `g`, and so does every box, and every result in `res`, with `share` or more of its area inside their union."
+    regions, anns = {}, []
+    for r in g.pop("ignore_regions", None) or []: regions.setdefault(r["image_id"], []).append(r["bbox"])
+    for a in g["annotations"]:
+        if a.get("iscrowd") or a.get("ignore"): regions.setdefault(a["image_id"], []).append(a["bbox"])
+        else: anns.append(a)
+    xyxy = lambda bs: np.asarray(bs, np.float64).reshape(-1, 4) @ np.array([[1., 0, 1, 0], [0, 1, 0, 1], [0, 0, 1, 0], [0, 0, 0, 1]])
+    def outside(rows):
+        keep, by_img = np.ones(len(rows), bool), {}
+        for i, r in enumerate(rows): by_img.setdefault(r["image_id"], []).append(i)
+        for iid, idx in by_img.items():
+            if iid in regions: keep[idx] = ignored_fraction(xyxy([rows[i]["bbox"] for i in idx]), xyxy(regions[iid])) < share
+        return [r for r, k in zip(rows, keep) if k]
+    g["annotations"] = outside(anns)
+    return outside(res)
+
 # %% ../nbs/09_evaluation.ipynb #e7a10011
 def eval_model(model:nn.Module) -> nn.Module:
     "The model that is evaluated and saved: a distillation wrapper's `.student`, else the model itself."
@@ -176,8 +247,11 @@ def eval_model(model:nn.Module) -> nn.Module:
 
 @torch.no_grad()
 def evaluate_model(model:nn.Module, ds:Dataset, batch_size:int=8, crop:bool=False, device="cpu", lsm_cfg=None, fusion:str="nms",
-                   area_ranges:str="aitod", progress:bool=False) -> tuple[dict, list]:
+                   area_ranges:str="aitod", progress:bool=False,
+                   ignore_rule:str|None=None, # None: `ds`'s ignored regions are not used; "coco" or "visdrone": they are, by that rule
+                   max_dets=None) -> tuple[dict, list]:
     "COCO metrics (pycocotools through `evaluate`) of `model.simple_test` on `ds`, and the per-image `Detections`."
+    if ignore_rule not in (None, *IGNORE_RULES): raise ValueError(f"`ignore_rule` must be None or one of {IGNORE_RULES}; got {ignore_rule!r}")
     model = eval_model(model)
     was = model.training; model.eval()
     dets = []
@@ -186,5 +260,6 @@ def evaluate_model(model:nn.Module, ds:Dataset, batch_size:int=8, crop:bool=Fals
         out, _ = model.simple_test(b["image"].to(device), b["meta"], crop=crop, lsm_cfg=lsm_cfg, fusion=fusion)
         dets += [Detections(d.boxes.cpu(), d.scores.cpu(), d.labels.cpu(), image_id=i) for d, i in zip(out, b["image_id"])]
     model.train(was)
-    gt = [dict(boxes=s["boxes"], labels=s["labels"], image_id=s["image_id"], meta=s["meta"]) for s in (ds[i] for i in range(len(ds)))]
-    return evaluate(gt, dets, area_ranges=area_ranges), dets
+    keep = ("boxes", "labels", "image_id", "meta") + (("ignore_boxes",) if ignore_rule else ())
+    gt = [{k: s[k] for k in keep if k in s} for s in (ds[i] for i in range(len(ds)))]
+    return evaluate(gt, dets, area_ranges=area_ranges, max_dets=max_dets, ignore_rule=ignore_rule or "coco"), dets
