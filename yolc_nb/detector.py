@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 from .core import default_device, atomic_write, read_checkpoint, load_state_checked, LEGACY_CKPT_FORMATS
 from .data import make_meta, to_original, read_image, CLASS_STYLES
 from .backbones import BackboneFactory, count_parameters
@@ -25,9 +25,10 @@ from .kd_losses import DistillConfig, freeze_teacher, kd_losses, kd_local_refine
 from .fusion import Detections, remap_bboxes_to_full, fuse_detections, FUSION_METHODS
 
 # %% auto #0
-__all__ = ['DEFAULT_BATCH_SIZE', 'DETECTOR_CONFIGS', 'pad_to_stride', 'pad_batch', 'detector_config', 'YOLCDetector',
-           'offline_config', 'load_detector', 'class_names', 'detector_costs', 'DistillDetector', 'draw_detections',
-           'render_detections', 'predict_images']
+__all__ = ['DEFAULT_BATCH_SIZE', 'DETECTOR_CONFIGS', 'pad_to_stride', 'pad_batch', 'same_padded_size', 'detector_config',
+           'YOLCDetector', 'bytes_per_pixel', 'free_memory', 'pixel_budget', 'check_pixels', 'offline_config',
+           'load_detector', 'class_names', 'detector_costs', 'DistillDetector', 'draw_detections', 'render_detections',
+           'predict_images']
 
 # %% ../nbs/10_detector.ipynb #2edea2b2
 DEFAULT_BATCH_SIZE = 8  # Colab-sized: fits the default configurations on a free GPU and on 2 CPU cores
@@ -61,6 +62,15 @@ def pad_batch(img:torch.Tensor, # [B, C, H, W]
         m["pad_shape"] = (H + ph, W + pw, 3)
         metas.append(m)
     return out, metas
+
+# %% ../nbs/10_detector.ipynb #59693518
+def same_padded_size(patches:list, # [C, h, w] tensors
+                     stride:int, batch:int=8) -> list: # lists of indices into `patches`, in order
+    "Group patches whose sizes padded to `stride` are equal, at most `batch` to a group."
+    groups = {}
+    for i, p in enumerate(patches):
+        groups.setdefault(tuple(-(-s // stride) * stride for s in p.shape[-2:]), []).append(i)
+    return [g[k:k + batch] for g in groups.values() for k in range(0, len(g), batch)]
 
 # %% ../nbs/10_detector.ipynb #788b16ee
 DETECTOR_CONFIGS = {
@@ -153,11 +163,14 @@ class YOLCDetector(nn.Module):
         losses = self.loss(outs, {k: v.to(img.device) for k, v in t.items()}, weights)
         return (losses, outs) if return_outs else losses
 
-    def decode(self, outs:dict, valid_hw:list, score_thr:float=0.05, max_per_img:int=100) -> list:
+    def decode(self, outs:dict, valid_hw:list, score_thr:float=0.05, max_per_img:int=100,
+               heat:torch.Tensor|None=None, # the heatmap's probabilities, when the caller has them already
+              ) -> list:
         "One `Detections` per image from head outputs: top `max_per_img` peaks with score >= `score_thr`, boxes clipped to each valid (H, W)."
         if not isinstance(max_per_img, int) or max_per_img < 1: raise ValueError(f"`max_per_img` must be a positive int; got {max_per_img!r}")
         if not (isinstance(score_thr, (int, float)) and 0 <= score_thr <= 1): raise ValueError(f"`score_thr` must be in [0, 1]; got {score_thr!r}")
-        d = self.head.decode(outs, max_per_img, heat=mask_heatmap(outs["heatmap"].sigmoid(), valid_hw, self.head.heatmap_stride))
+        heat = outs["heatmap"].sigmoid() if heat is None else heat
+        d = self.head.decode(outs, max_per_img, heat=mask_heatmap(heat, valid_hw, self.head.heatmap_stride))
         b = d["boxes"]
         b = torch.cat([torch.minimum(b[..., :2], b[..., 2:]), torch.maximum(b[..., :2], b[..., 2:])], -1)   # corners in order
         out = []
@@ -167,18 +180,31 @@ class YOLCDetector(nn.Module):
             out.append(Detections(bi, d["scores"][i][keep], d["labels"][i][keep]))
         return out
 
-    def local_pass(self, img:torch.Tensor, crops:torch.Tensor, crop_scale:float=1.5, score_thr:float=0.05,
-                   max_per_img:int=100) -> list:
-        "Detections of each crop of one image [3, H, W], in crop pixels at scale 1 (ready for `fuse_detections(..., scale=1)`)."
-        out = []
-        for c in crops.tolist():
-            patch = crop_img_tensor(img, c)
-            h, w = patch.shape[-2:]
-            big = resize_patch(patch, crop_scale) if crop_scale != 1 else patch
-            H2, W2 = big.shape[-2:]
-            xp, _ = pad_to_stride(big[None], self.stride)
-            d = self.decode(self(xp), [(H2, W2)], score_thr, max_per_img)[0]
-            out.append(remap_bboxes_to_full(d, (0., 0.), (W2 / w, H2 / h)))
+    @torch.no_grad()
+    def local_pass(self, images:list, # one [3, H, W] tensor per image (or a batch [B, 3, H, W])
+                   crops:list, # one [N_i, 4] xywh tensor of crops per image
+                   crop_scale:float=1.5, score_thr:float=0.05, max_per_img:int=100,
+                   crop_batch:int=8, # crops of one padded size that run through the network together
+                  ) -> list: # per image, per crop: `Detections` in crop pixels at scale 1 (for `fuse_detections(..., scale=1)`)
+        "Cut, enlarge and pad every crop of every image, run crops of equal padded size in batches of `crop_batch`, decode each."
+        if not isinstance(crop_batch, int) or crop_batch < 1: raise ValueError(f"`crop_batch` must be a positive int; got {crop_batch!r}")
+        if len(images) != len(crops): raise ValueError(f"`crops` must hold one [N_i, 4] tensor per image: {len(images)}; got {len(crops)}")
+        items = []                                          # (image, crop, enlarged patch, (w, h) before enlarging)
+        for b, (img, cs) in enumerate(zip(images, crops)):
+            for j, c in enumerate(torch.as_tensor(cs).reshape(-1, 4).tolist()):
+                patch = crop_img_tensor(img, c)
+                items.append((b, j, resize_patch(patch, crop_scale) if crop_scale != 1 else patch, patch.shape[-2:]))
+        out = [[None] * len(torch.as_tensor(cs).reshape(-1, 4)) for cs in crops]
+        was_training = self.training
+        self.eval()                                          # batch norm on its running statistics: crops do not see each other
+        try:
+            for group in same_padded_size([it[2] for it in items], self.stride, crop_batch):
+                x = torch.stack([pad_to_stride(items[i][2], self.stride)[0] for i in group])
+                hw = [tuple(items[i][2].shape[-2:]) for i in group]
+                for i, d in zip(group, self.decode(self(x), hw, score_thr, max_per_img)):
+                    b, j, big, (h, w) = items[i]
+                    out[b][j] = remap_bboxes_to_full(d, (0., 0.), (big.shape[-1] / w, big.shape[-2] / h))
+        finally: self.train(was_training)
         return out
 
     @torch.no_grad()
@@ -189,6 +215,8 @@ class YOLCDetector(nn.Module):
                     fusion:str="nms", # "nms", "greedy_nmm", "yolc" or "concat" (see `fuse_detections`)
                     score_thr:float=0.05, max_per_img:int=100, crop_scale:float=1.5, iou_threshold:float=0.5,
                     rescale:bool=True, # boxes in original-image pixels (else input pixels)
+                    crop_batch:int=8, # crops of one padded size that run through the network together (1: one at a time)
+                    max_pixels:int|None=None, # refuse larger images with a clear error (default: `pixel_budget` of the free memory)
                    ) -> tuple: # (list of `Detections`, list of crops [N_i, 4] xywh, in the same pixels as the boxes)
         "YOLC inference: global pass, LSM crops, local pass on each enlarged crop, remap and fusion."
         if not torch.is_tensor(img) or img.ndim != 4: raise ValueError(f"`img` must be a batch [B, 3, H, W]; got {tuple(getattr(img, 'shape', ()))}")
@@ -198,16 +226,19 @@ class YOLCDetector(nn.Module):
         self.eval()
         try:
             B, _, H, W = img.shape
+            check_pixels(self, (H, W), max_pixels, img.device, batch=B)
             img_p, metas = pad_batch(img, img_metas, self.stride)
             valid = [(min(H, int(m["img_shape"][0])), min(W, int(m["img_shape"][1]))) for m in metas]   # each image inside a padded batch
             outs = self(img_p)
-            dets = self.decode(outs, valid, score_thr, max_per_img)
-            crops = find_crops(outs["heatmap"].sigmoid(), valid, self.head.heatmap_stride, cfg) if crop else [torch.zeros(0, 4) for _ in range(B)]
+            heat = outs["heatmap"].sigmoid()                 # once, for decoding and for the crop search
+            dets = self.decode(outs, valid, score_thr, max_per_img, heat=heat)
+            crops = find_crops(heat, valid, self.head.heatmap_stride, cfg) if crop else [torch.zeros(0, 4) for _ in range(B)]
+            del outs, heat
+            local = self.local_pass(list(img), crops, crop_scale, score_thr, max_per_img, crop_batch)
             fused = []
             for b in range(B):
                 if len(crops[b]):
-                    local = self.local_pass(img[b], crops[b], crop_scale, score_thr, max_per_img)
-                    d = fuse_detections(dets[b], local, crops[b].to(img.device), method=fusion, iou_threshold=iou_threshold, scale=1.)
+                    d = fuse_detections(dets[b], local[b], crops[b].to(img.device), method=fusion, iou_threshold=iou_threshold, scale=1.)
                     d = d[torch.sort(d.scores, descending=True, stable=True).indices[:max_per_img]]
                 else: d = dets[b]
                 fused.append(Detections(to_original(d.boxes, metas[b], f"img_metas[{b}]"), d.scores, d.labels, d.image_id) if rescale else d)
@@ -215,6 +246,48 @@ class YOLCDetector(nn.Module):
             if rescale: crops = [crops_to_original(c, m, 1, i) for i, (c, m) in enumerate(zip(crops, metas))]
         finally: self.train(was_training)
         return fused, crops
+
+# %% ../nbs/10_detector.ipynb #ed25071c
+def bytes_per_pixel(model:nn.Module) -> float:
+    "Bytes of the model's largest activation per input pixel, from one forward pass at 4x its stride (remembered on the model)."
+    if getattr(model, "_bytes_per_pixel", None) is None:
+        s = 4 * model.stride
+        p = next(model.parameters())
+        sizes = []
+        hooks = [m.register_forward_hook(lambda m, i, o: sizes.append(o.numel() * o.element_size()) if torch.is_tensor(o) else None)
+                 for m in model.modules() if not list(m.children())]
+        try:
+            with torch.no_grad(): model(torch.zeros(1, 3, s, s, device=p.device, dtype=p.dtype))
+        finally:
+            for h in hooks: h.remove()
+        model._bytes_per_pixel = max(sizes) / (s * s)
+    return model._bytes_per_pixel
+
+def free_memory(device) -> int:
+    "Bytes free now on `device`: the GPU's free memory, or the CPU's `MemAvailable` (Linux; else 8 GB is assumed)."
+    device = torch.device(device)
+    if device.type == "cuda": return int(torch.cuda.mem_get_info(device)[0])
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemAvailable:"): return int(line.split()[1]) * 1024
+    except OSError: pass
+    return 8 << 30
+
+def pixel_budget(model:nn.Module, device="cpu", copies:float=3) -> int:
+    "Input pixels (over a batch) whose `copies` largest activations fit in the free memory of `device`."
+    return int(free_memory(device) / (copies * bytes_per_pixel(model)))
+
+def check_pixels(model:nn.Module, hw, # (H, W) of the images
+                 max_pixels:int|None=None, device="cpu", batch:int=1):
+    "Raise a `ValueError` naming the size, the budget and `max_pixels` when `batch` images of (H, W) are above the pixel budget."
+    H, W = int(hw[0]), int(hw[1])
+    budget = pixel_budget(model, device) if max_pixels is None else int(max_pixels)
+    if batch * H * W > budget:
+        what = f"{batch} images of {W}x{H}" if batch > 1 else f"an image of {W}x{H}"
+        why = "the default: 3 of the model's largest activations in the free memory" if max_pixels is None else "`max_pixels`"
+        raise ValueError(f"{what} (W x H) is {batch * H * W / 1e6:.1f} M pixels, above the pixel budget of {budget / 1e6:.1f} M pixels "
+                         f"({why}, {bytes_per_pixel(model):.0f} bytes per pixel); resize or tile the image, or raise the budget "
+                         f"with `max_pixels=` (yolc-nb predict --max-pixels) if the memory is there")
 
 # %% ../nbs/10_detector.ipynb #f0d5c6db
 def offline_config(cfg:dict) -> dict:
@@ -260,6 +333,7 @@ class DistillDetector(nn.Module):
     "A student `YOLCDetector` trained with supervised losses plus global and crop-level KD from a frozen teacher."
     def __init__(self, student:YOLCDetector, teacher:nn.Module|None=None, cfg:DistillConfig|None=None,
                  lsm_cfg:dict|None=None, # crop search of local KD (`find_crops`; `max_patches_per_img`, `min_patch_size` come from `cfg`)
+                crop_batch:int=8, # KD crops of one padded size that run through both networks together
                 ):
         super().__init__()
         cfg = DistillConfig(enable=True) if cfg is None else cfg
@@ -276,7 +350,7 @@ class DistillDetector(nn.Module):
         if teacher.head.heatmap_upsample_num != student.head.heatmap_upsample_num:
             raise ValueError(f"teacher and student heatmaps must have one resolution: `heatmap_upsample_num` "
                              f"{teacher.head.heatmap_upsample_num} vs {student.head.heatmap_upsample_num}")
-        self.student, self.teacher, self.cfg = student, freeze_teacher(teacher), cfg
+        self.student, self.teacher, self.cfg, self.crop_batch = student, freeze_teacher(teacher), cfg, crop_batch
         self.lsm_cfg = lsm_config(lsm_cfg, max_patches_per_img=cfg.max_patches_per_img, min_patch_size=cfg.min_patch_size)
 
     @property
@@ -311,13 +385,13 @@ class DistillDetector(nn.Module):
         losses.update(kd_losses(outs_s, outs_t, self.cfg, down_ratio=self.student.down_ratio))
         valid = [(min(H, int(m["img_shape"][0])), min(W, int(m["img_shape"][1]))) for m in metas]   # each image inside a padded batch
         self.last_crops = self.crops_for_kd(outs_s, outs_t, valid)
-        pairs = []
-        for b, crops in enumerate(self.last_crops):
-            for c in crops.tolist():
-                patch, _ = pad_to_stride(crop_img_tensor(img[b], c)[None], self.stride)
-                r_s = self.student(patch)["box_refine"]
-                with torch.no_grad(): r_t = self.teacher(patch)["box_refine"]
-                pairs.append((r_s, r_t))
+        patches = [crop_img_tensor(img[b], c) for b, crops in enumerate(self.last_crops) for c in crops.tolist()]
+        pairs = [None] * len(patches)
+        for group in same_padded_size(patches, self.stride, self.crop_batch):   # crops of one padded size: one forward
+            x = torch.stack([pad_to_stride(patches[i], self.stride)[0] for i in group])
+            r_s = self.student(x)["box_refine"]
+            with torch.no_grad(): r_t = self.teacher(x)["box_refine"]
+            for n, i in enumerate(group): pairs[i] = (r_s[n:n + 1], r_t[n:n + 1])
         losses["loss_kd_local_refine"] = self.cfg.kd_weight_local_refine * kd_local_refine(pairs, self.student.down_ratio, like=self.student)
         return losses
 
@@ -330,7 +404,9 @@ def draw_detections(ax, image:torch.Tensor, # [3, H, W] in 0..1
                     dets:Detections|None=None, crops=None, # crops [N, 4] xywh
                     gt_boxes=None, # [M, 4] xyxy
                     score_thr:float=0.3, heatmap:torch.Tensor|None=None, # [h, w] in 0..1, drawn over the image
-                    title:str|None=None):
+                    title:str|None=None,
+                    class_names:list|None=None, # name of each label: each box gets "name score" and the axis a legend
+                   ):
     "Draw an image with its detections (colour = class), crops (yellow, dashed) and ground truth (white) on `ax`."
     import matplotlib
     cmap = matplotlib.colormaps["tab10"]
@@ -343,12 +419,20 @@ def draw_detections(ax, image:torch.Tensor, # [3, H, W] in 0..1
         ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec="white", lw=0.5, alpha=0.8))
     if dets is not None:
         keep = dets.scores >= score_thr
-        for (x1, y1, x2, y2), l in zip(dets.boxes[keep].tolist(), dets.labels[keep].tolist()):
+        for (x1, y1, x2, y2), l, s in zip(dets.boxes[keep].tolist(), dets.labels[keep].tolist(), dets.scores[keep].tolist()):
             ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec=cmap(l % 10), lw=1.0))
+            if class_names is not None:
+                ax.text(x1, y1 - 1, f"{_name(class_names, l)} {s:.2f}", color=cmap(l % 10), fontsize=5, va="bottom", clip_on=True)
+        if class_names is not None and keep.any():
+            seen = sorted(set(dets.labels[keep].tolist()))
+            ax.legend(handles=[Patch(fc="none", ec=cmap(l % 10), label=_name(class_names, l)) for l in seen],
+                      loc="upper right", fontsize=6, framealpha=0.7, title="classes", title_fontsize=6)
     for x, y, w, h in ([] if crops is None else torch.as_tensor(crops).reshape(-1, 4).tolist()):
         ax.add_patch(Rectangle((x, y), w, h, fill=False, ec="yellow", lw=1.5, ls="--"))
     if title: ax.set_title(title, fontsize=8)
     return ax
+
+def _name(names, l): return names[l] if 0 <= l < len(names) else f"class_{l}"
 
 def render_detections(image:torch.Tensor, # [3, H, W] in 0..1
                       dets:Detections, # the detections to show (the fused ones when `global_dets` is given)
@@ -357,20 +441,22 @@ def render_detections(image:torch.Tensor, # [3, H, W] in 0..1
                       score_thr:float=0.3, # detections drawn from this score
                       global_dets:Detections|None=None, # the global pass alone: three panels instead of one
                       heatmap:torch.Tensor|None=None, # [h, w] probabilities (max over classes), under the crops
-                      title:str|None=None, size:float=4.0) -> Figure:
+                      title:str|None=None, size:float=4.0,
+                      class_names:list|None=None, # label names: boxes get "name score", panels with detections a legend
+                     ) -> Figure:
     "One panel (detections, crops, ground truth), or three (global pass, heatmap with crops, fused) when `global_dets` is given."
     H, W = image.shape[-2:]
     n = lambda d: int((d.scores >= score_thr).sum())
     n_crops = len(torch.as_tensor(crops).reshape(-1, 4)) if crops is not None else 0
     if global_dets is None:
         fig = Figure(figsize=(size, size * H / W + (0.3 if title else 0)))
-        draw_detections(fig.subplots(), image, dets, crops, gt_boxes, score_thr, heatmap, title)
+        draw_detections(fig.subplots(), image, dets, crops, gt_boxes, score_thr, heatmap, title, class_names)
     else:
         fig = Figure(figsize=(3 * size, size * H / W + 0.4))
         axs = fig.subplots(1, 3)
-        draw_detections(axs[0], image, global_dets, None, gt_boxes, score_thr, title=f"global pass: {n(global_dets)} boxes")
+        draw_detections(axs[0], image, global_dets, None, gt_boxes, score_thr, title=f"global pass: {n(global_dets)} boxes", class_names=class_names)
         draw_detections(axs[1], image, None, crops, None, score_thr, heatmap, title=f"heatmap and {n_crops} LSM crops")
-        draw_detections(axs[2], image, dets, None, gt_boxes, score_thr, title=f"fused: {n(dets)} boxes")
+        draw_detections(axs[2], image, dets, None, gt_boxes, score_thr, title=f"fused: {n(dets)} boxes", class_names=class_names)
         if title: fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     return fig
@@ -378,32 +464,50 @@ def render_detections(image:torch.Tensor, # [3, H, W] in 0..1
 # %% ../nbs/10_detector.ipynb #de7e0002
 def predict_images(path, # an image file or a folder of them
                    model, # a `YOLCDetector`, or the path of a checkpoint to load one from
-                   out="runs/predict", score_thr:float=0.3, crop:bool=True, device="cpu", log=print) -> dict:
-    "Detect on an image or every file of a folder; write `NAME_det.png` per image and `predictions.coco.json` under `out`."
+                   out="runs/predict", score_thr:float=0.3, crop:bool=True, device="cpu", log=print,
+                   max_pixels:int|None=None, # larger images are skipped with the reason (default: `pixel_budget`)
+                  ) -> dict:
+    "Detect on an image or every file of a folder; write an annotated `STEM_EXT_det.png` per image, `predictions.coco.json` and `results.json` under `out`."
     path, out = Path(path), Path(out)
     if not path.exists(): raise ValueError(f"`IMAGE_OR_DIR` does not exist: {path}")
+    if not (isinstance(score_thr, (int, float)) and 0 <= score_thr <= 1): raise ValueError(f"`score_thr` must be a number in [0, 1]; got {score_thr!r}")
     if isinstance(model, nn.Module): names = class_names({}, model.num_classes)
     else:
         model, ckpt = load_detector(model, with_checkpoint=True)
         names = class_names(ckpt, model.num_classes)
     model = model.to(device).eval()
     files = sorted(p for p in path.iterdir() if not p.name.startswith(".")) if path.is_dir() else [path]
-    images, anns, crops_out, skipped = [], [], [], []
+    images, anns, crops_out, skipped, used = [], [], [], [], set()
     for f in files:
         try: img = read_image(f)
         except (ValueError, FileNotFoundError):
             log(f"skipped: {f.name} is not a readable image"); skipped.append(f.name); continue
         H, W = img.shape[-2:]
         iid = len(images) + 1
-        dets, crops = model.simple_test(img[None].to(device), [make_meta(H, W)], crop=crop, score_thr=min(score_thr, 0.05))
+        try: dets, crops = model.simple_test(img[None].to(device), [make_meta(H, W)], crop=crop, score_thr=min(score_thr, 0.05), max_pixels=max_pixels)
+        except ValueError as e:
+            if "pixel budget" not in str(e): raise
+            log(f"skipped: {f.name}: {e}"); skipped.append(f.name); continue
         d = dets[0].to("cpu"); d.image_id = iid
-        images.append(dict(id=iid, file_name=f.name, height=int(H), width=int(W)))
+        name = _figure_name(f, used)
+        images.append(dict(id=iid, file_name=f.name, height=int(H), width=int(W), figure=name))
         for r in d[d.scores >= score_thr].to_coco():
             anns.append(dict(id=len(anns) + 1, iscrowd=0, area=r["bbox"][2] * r["bbox"][3], **{**r, "category_id": r["category_id"] + 1}))
         crops_out += [dict(image_id=iid, bbox=c) for c in crops[0].tolist()]
-        fig = render_detections(img, d, crops[0], score_thr=score_thr, title=f"{f.name}: {int((d.scores >= score_thr).sum())} detections", size=5.0)
+        fig = render_detections(img, d, crops[0], score_thr=score_thr, title=f"{f.name}: {int((d.scores >= score_thr).sum())} detections",
+                                size=max(5., min(W, 3000) / 100), class_names=names)   # about 1 figure pixel per image pixel
         buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=100)
-        atomic_write(out / f"{f.stem}_det.png", buf.getvalue())
+        atomic_write(out / name, buf.getvalue())
     coco = dict(images=images, annotations=anns, categories=[dict(id=i + 1, name=n) for i, n in enumerate(names)], crops=crops_out)
     atomic_write(out / "predictions.coco.json", json.dumps(coco))
+    results = [dict(image_id=a["image_id"], category_id=a["category_id"], bbox=a["bbox"], score=a["score"]) for a in anns]
+    atomic_write(out / "results.json", json.dumps(results))   # pycocotools' results format: COCO(gt).loadRes(...)
     return dict(images=len(images), detections=len(anns), skipped=skipped, json=str(out / "predictions.coco.json"))
+
+def _figure_name(f:Path, used:set) -> str:
+    "`STEM_EXT_det.png` for image file `f`, unique among the names in `used` (which it joins): a.png and a.jpg get two."
+    base = f"{f.stem}_{f.suffix.lstrip('.').lower()}" if f.suffix else f.stem
+    name, k = f"{base}_det.png", 1
+    while name in used: k += 1; name = f"{base}_{k}_det.png"
+    used.add(name)
+    return name

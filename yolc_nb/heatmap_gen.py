@@ -13,9 +13,9 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['generate_heatmap', 'generate_heatmap_batch', 'gaussian_radius', 'gaussian_radius_centernet', 'gaussian_kernel2d',
-           'draw_gaussian', 'centernet_targets_batch', 'centernet_targets', 'heatmap_nms', 'topk', 'mask_heatmap',
-           'ignore_mask', 'blur_kernel1d', 'dark_blur', 'dark_refine', 'soft_argmax', 'peak_error_study',
-           'target_stats', 'render_heatmap', 'heatmap_explorer']
+           'draw_gaussian', 'centernet_targets_batch', 'centernet_targets', 'window_max', 'heatmap_nms', 'topk',
+           'mask_heatmap', 'ignore_mask', 'blur_kernel1d', 'dark_blur', 'dark_refine', 'soft_argmax',
+           'peak_error_study', 'target_stats', 'render_heatmap', 'heatmap_explorer']
 
 # %% ../nbs/04_heatmap_gen.ipynb #a2253c1c
 def _check_sigma(sigma):
@@ -206,14 +206,37 @@ def centernet_targets(boxes, labels, num_classes:int, output_size, down_ratio:fl
     return {k: v[0] for k, v in out.items()}
 
 # %% ../nbs/04_heatmap_gen.ipynb #99849bdc
+def window_max(heat:torch.Tensor, kernel:int=3) -> torch.Tensor:
+    "The maximum over each `kernel` x `kernel` window of the last two dims (-inf outside): `max_pool2d(stride=1)`, as two 1-D passes."
+    p, (H, W) = kernel // 2, heat.shape[-2:]
+    x = F.pad(heat, (p, p), value=-math.inf)
+    m = x[..., :W]
+    for i in range(1, kernel): m = torch.maximum(m, x[..., i:i + W])
+    x = F.pad(m, (0, 0, p, p), value=-math.inf)
+    m = x[..., :H, :]
+    for i in range(1, kernel): m = torch.maximum(m, x[..., i:i + H, :])
+    return m
+
 def heatmap_nms(heat:torch.Tensor, kernel:int=3) -> torch.Tensor:
     "Keep only local maxima of `heat` [B, C, H, W] or [C, H, W] within a `kernel` x `kernel` window (others set to 0)."
     if not isinstance(kernel, int) or kernel < 1 or kernel % 2 == 0:
         raise ValueError(f"`kernel` must be a positive odd int; got {kernel!r}")
     if not isinstance(heat, torch.Tensor) or heat.ndim not in (3, 4):
         raise ValueError(f"`heat` must be a tensor [B, C, H, W] or [C, H, W]; got {getattr(heat, 'shape', type(heat))}")
-    hmax = F.max_pool2d(heat, kernel, stride=1, padding=(kernel - 1) // 2)
-    return heat * (hmax == heat)
+    return heat * (window_max(heat, kernel) == heat)
+
+def _topk_flat(flat:torch.Tensor, k:int, chunk:int=256):
+    "Row-wise `flat.topk(k)` [B, N]: elements below the k-th largest of the chunk maxima cannot be among the top k, so only the rest are sorted."
+    B, N = flat.shape
+    m = N // chunk
+    if m < 4 * k: return flat.topk(k)
+    t = flat[:, :m * chunk].reshape(B, m, chunk).amax(2).topk(k).values[:, -1:]   # k chunks hold an element >= t: so does the top k
+    vals, inds = [], []
+    for b in range(B):
+        cand = (flat[b] >= t[b]).nonzero()[:, 0]
+        v, j = flat[b, cand].topk(k)
+        vals.append(v); inds.append(cand[j])
+    return torch.stack(vals), torch.stack(inds)
 
 def topk(heat:torch.Tensor, k:int=100):
     "The `k` best scores of `heat` [B, C, H, W] (or [C, H, W]) over classes and positions: (scores, classes, ys, xs)."
@@ -224,7 +247,7 @@ def topk(heat:torch.Tensor, k:int=100):
     B, C, H, W = heat.shape
     if not isinstance(k, int) or not 0 < k <= C * H * W:
         raise ValueError(f"`k` must be an int in 1..C*H*W = {C * H * W}; got {k!r}")
-    scores, ind = heat.reshape(B, -1).topk(k)
+    scores, ind = _topk_flat(heat.reshape(B, -1), k)
     classes, rem = ind // (H * W), ind % (H * W)
     out = scores, classes, rem // W, rem % W
     return tuple(o[0] for o in out) if single else out
@@ -233,15 +256,17 @@ def topk(heat:torch.Tensor, k:int=100):
 def mask_heatmap(heat:torch.Tensor, # [B, C, h, w] heatmap (probabilities or logits)
                  valid_hw:list, # (H, W) of each image, in input pixels
                  stride:float=1, # input pixels per heatmap pixel
-                ) -> torch.Tensor: # same shape: zero outside each image's valid region
+                ) -> torch.Tensor: # same shape: zero outside each image's valid region (`heat` itself when nothing is outside)
     "Zero the heatmap outside each image's valid (H, W) region."
     B, _, h, w = heat.shape
     if len(valid_hw) != B: raise ValueError(f"`valid_hw` must have one (H, W) per image: {B}; got {len(valid_hw)}")
-    ys = torch.arange(h, device=heat.device).view(1, h, 1) * stride
-    xs = torch.arange(w, device=heat.device).view(1, 1, w) * stride
-    hw = torch.as_tensor([list(v) for v in valid_hw], device=heat.device, dtype=ys.dtype)   # [B, 2]
-    m = (ys < hw[:, 0].view(B, 1, 1)) & (xs < hw[:, 1].view(B, 1, 1))
-    return heat * m[:, None].to(heat.dtype)
+    ys, xs = torch.arange(h) * stride, torch.arange(w) * stride     # a heatmap pixel i covers input pixel stride * i
+    keep = [(int((ys < H).sum()), int((xs < W).sum())) for H, W in valid_hw]
+    if all(kh == h and kw == w for kh, kw in keep): return heat
+    out = heat.clone()
+    for b, (kh, kw) in enumerate(keep):
+        out[b, :, kh:] = 0; out[b, :, :, kw:] = 0
+    return out
 
 # %% ../nbs/04_heatmap_gen.ipynb #a5c0002b
 def ignore_mask(ignore_boxes, # [M, 4] xyxy ignored regions, in input pixels

@@ -16,7 +16,7 @@ from .heatmap_gen import centernet_targets, heatmap_nms, topk, ignore_mask
 __all__ = ['BOX_OUT_FORMATS', 'FASTEST_DEFORM', 'DEFORM_BACKENDS', 'HEATMAP_PRIOR', 'YOLC_LOSS_WEIGHTS', 'L1_COMPONENT_WEIGHTS',
            'HEAD_INITS', 'decode_box_map', 'deform_conv2d_torch', 'deform_backend', 'deform_conv2d', 'build_loc_head',
            'build_offset_head', 'box_to_dcn_offset', 'hrh_sco_targets', 'stack_targets', 'gaussian_focal_loss',
-           'l1_loss', 'gwd_loss', 'hrh_sco_loss', 'decode_heatmap', 'HRHSCOHead', 'heatmap_branch_bytes',
+           'l1_loss', 'gwd_loss', 'hrh_sco_loss', 'decode_heatmap', 'run_branch', 'HRHSCOHead', 'heatmap_branch_bytes',
            'render_centres', 'centres_widget']
 
 # %% ../nbs/05_hrh_sco.ipynb #ec6747d1
@@ -334,6 +334,23 @@ def decode_heatmap(heatmap:torch.Tensor, # [B, C, h, w] probabilities (the head'
         out["boxes"] = decode_box_map(box_map, down_ratio).gather(1, cell[..., None].expand(B, k, 4))
     return out
 
+# %% ../nbs/05_hrh_sco.ipynb #9f4de78f
+def run_branch(branch:nn.Sequential, # layers ending in a 1x1 `nn.Conv2d` (grouped or not)
+               x:torch.Tensor, # [B, C, H, W]
+              ) -> torch.Tensor: # `branch(x)`, contiguous
+    "`branch(x)` for inference: the body in channels-last layout, the last 1x1 convolution as one matrix product."
+    *body, last = branch
+    if not (isinstance(last, nn.Conv2d) and last.kernel_size == (1, 1) and last.stride == (1, 1) and last.padding == (0, 0)):
+        raise ValueError(f"`branch` must end in a 1x1 Conv2d; ends in {last}")
+    y = x.contiguous(memory_format=torch.channels_last)
+    for m in body: y = m(y)
+    B, C, H, W = y.shape
+    g, co = last.groups, last.out_channels
+    w = torch.block_diag(*last.weight.reshape(g, co // g, C // g).unbind(0))   # [C_out, C_in], zero across groups
+    rows = y.permute(0, 2, 3, 1).reshape(-1, C)                               # a view when y is channels-last
+    out = rows @ w.t() if last.bias is None else torch.addmm(last.bias, rows, w.t())
+    return out.view(B, H, W, co).permute(0, 3, 1, 2).contiguous()
+
 # %% ../nbs/05_hrh_sco.ipynb #4f5ab1d0
 HEAD_INITS = ("default", "yolc")
 _LEGACY_KEYS = {"xywh_init.": "box_coarse_conv.", "xywh_refine": "box_refine_weight"}   # names before box maps were named
@@ -373,8 +390,10 @@ class HRHSCOHead(nn.Module):
         f = self.box_trunk(x)
         coarse = self.box_coarse_conv(f)
         refine = deform_conv2d(f, box_to_dcn_offset(coarse.detach()), self.box_refine_weight, padding=1)
-        return dict(heatmap=self.heatmap_head(x),
-                    center_offset=self.offset_head(x) if self.offset_head is not None else None,
+        fast = not self.training and not torch.is_grad_enabled() and x.device.type == "cpu"   # inference on the CPU: `run_branch`
+        run = run_branch if fast else (lambda branch, t: branch(t))
+        return dict(heatmap=run(self.heatmap_head, x),
+                    center_offset=run(self.offset_head, x) if self.offset_head is not None else None,
                     box_coarse=coarse, box_refine=refine)
 
     def targets(self, gt_bboxes:list, gt_labels:list, feat_size, gt_ignore:list|None=None) -> dict:
