@@ -128,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--data", help="evaluation source: synthetic | visdrone:ROOT | coco:ANN.json:IMAGE_DIR | a folder (default: the run's own validation set)")
     e.add_argument("--batch-size", type=int, default=8, help="images per forward pass"); e.add_argument("--no-crop", action="store_true", help="the global pass only")
     e.add_argument("--device", default="cpu", help="auto, cpu, cuda or cuda:N")
+    e.add_argument("--ignore-rule", choices=("coco", "visdrone"), help="score ignored regions as crowd boxes (coco) or drop what lies half inside them (visdrone's toolkit); default: not used")
+    e.add_argument("--max-dets", default=None, help="detections per image: a preset (yolc 1000, visdrone 500, aitod 1500, coco 100) or a number; default aitod")
     q = sub.add_parser("predict", help="detect on an image or a folder; writes annotated images and a COCO JSON")
     q.add_argument("image_or_dir", help="an image file or a folder of them"); q.add_argument("--ckpt", required=True, help="a checkpoint written by train or distill")
     q.add_argument("--out", default="runs/predict", help="output folder (default runs/predict)")
@@ -163,7 +165,8 @@ def main(argv=None) -> int:
         elif args.command == "eval":
             from yolc_nb.train import evaluate_checkpoint
             from yolc_nb.evaluation import metrics_table
-            m = evaluate_checkpoint(args.ckpt, args.data, args.batch_size, args.device, crop=not args.no_crop)
+            md = int(args.max_dets) if (args.max_dets or "").isdigit() else args.max_dets
+            m = evaluate_checkpoint(args.ckpt, args.data, args.batch_size, args.device, crop=not args.no_crop, ignore_rule=args.ignore_rule, max_dets=md)
             print(metrics_table(m))
         elif args.command == "predict":
             from yolc_nb.detector import predict_images

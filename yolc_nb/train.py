@@ -529,7 +529,10 @@ def distill(cfg:TrainConfig|dict, model:nn.Module|None=None) -> dict:
 
 def evaluate_checkpoint(ckpt, # a checkpoint written by `train`/`distill` (or `save_checkpoint`)
                         data=None, # the evaluation set: a source string (see `SOURCE_FORMS`) or a DataConfig; None: the run's own validation set
-                        batch_size:int=8, device="cpu", crop:bool=True) -> dict:
+                        batch_size:int=8, device="cpu", crop:bool=True,
+                        ignore_rule:str|None=None, # ignored regions: None (not used), "coco" (crowd boxes) or "visdrone" (`evaluate`)
+                        max_dets=None, # `evaluate`'s: a preset name ("yolc", "visdrone", "aitod", "coco") or numbers; None: AI-TOD's
+                       ) -> dict:
     "COCO metrics (AI-TOD ranges) of a checkpoint on a validation set: `{'global': ..., 'crops': ...}`."
     from yolc_nb.detector import load_detector
     model, st = load_detector(ckpt, with_checkpoint=True)
@@ -539,6 +542,7 @@ def evaluate_checkpoint(ckpt, # a checkpoint written by `train`/`distill` (or `s
         if data is None: data = (st.get("train_config") or {}).get("data") or {}
         val = build_datasets(data if isinstance(data, DataConfig) else DataConfig.from_dict(data))[1]
         if val is None: raise ValueError(f"the run of {ckpt} has no validation set: name one (yolc-nb eval --data SOURCE)")
-    out = {"global": evaluate_model(model, val, batch_size, crop=False, device=device)[0]}
-    if crop: out["crops"] = evaluate_model(model, val, batch_size, crop=True, device=device)[0]
+    kw = dict(device=device, ignore_rule=ignore_rule, max_dets=max_dets)
+    out = {"global": evaluate_model(model, val, batch_size, crop=False, **kw)[0]}
+    if crop: out["crops"] = evaluate_model(model, val, batch_size, crop=True, **kw)[0]
     return out
