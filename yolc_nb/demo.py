@@ -16,20 +16,24 @@ from .data import write_synthetic
 from .backbones import count_parameters
 from .kd_losses import render_kd_maps
 from .evaluation import evaluate_model, metrics_table, pr_curve
-from .detector import detector_config, draw_detections
+from .detector import detector_config, draw_detections, pad_batch
+from .fusion import Detections, fuse_detections, _remap_patches
+from .lsm_crop import find_crops, gt_crops, lsm_config
+from .evaluation import evaluate
 from .train import TrainConfig, DataConfig, train, distill, build_datasets, summarize_run
 
 # %% auto #0
-__all__ = ['DEMO_SETTINGS', 'demo_figures', 'run_demo']
+__all__ = ['DEMO_SETTINGS', 'FUSION_RULES', 'demo_figures', 'run_demo', 'inside_crops', 'centres_in_crops', 'crop_passes',
+           'crop_diagnostic', 'bootstrap_difference', 'render_crop_diagnostic']
 
 # %% ../nbs/13_demo.ipynb #735a4dc5
 DEMO_SETTINGS = {
     # teacher: the `student` preset widened (24 channels, 2 blocks per stage, 32-channel neck and head): 2.4x the parameters
     "full": dict(size=(128, 128), object_scale=1.0, n_train=64, n_val=16, heatmap_upsample_num=1,
                  teacher=("student", dict(backbone_cfg=dict(n_channels=24, num_blocks=2), neck_channels=32, head_channels=32)),
-                 student="student", teacher_steps=300, student_steps=200, lr=3e-3, batch_size=8),
+                 student="student", teacher_steps=300, student_steps=200, lr=3e-3, batch_size=8, n_boot=200),
     "quick": dict(size=(64, 64), object_scale=0.5, n_train=8, n_val=4, teacher="student", student="tiny", heatmap_upsample_num=1,
-                  teacher_steps=3, student_steps=3, lr=3e-3, batch_size=4),
+                  teacher_steps=3, student_steps=3, lr=3e-3, batch_size=4, n_boot=10),
 }
 
 # %% ../nbs/13_demo.ipynb #b78882c8
@@ -77,7 +81,7 @@ def _demo_model(spec, upsample:int) -> dict:
     return detector_config(name, **{**over, "heatmap_upsample_num": upsample})
 
 def _demo_cfg(s:dict, out:Path, preset, steps:int, name:str, seed:int, progress:bool, **kw) -> TrainConfig:
-    return TrainConfig(data=dict(train=str(out / "data"), size=s["size"], num_classes=3), model=_demo_model(preset, s["heatmap_upsample_num"]), lr=s["lr"],
+    return TrainConfig(data=dict(train=str(out / "data"), size=s["size"], num_classes=3, crop_aug=s.get("crop_aug", False)), model=_demo_model(preset, s["heatmap_upsample_num"]), lr=s["lr"],
                        batch_size=s["batch_size"], max_steps=steps, warmup_steps=min(20, steps // 5), out_dir=str(out / name),
                        seed=seed, progress=progress, eval_crop=True, overwrite=True, **kw)
 
@@ -110,6 +114,17 @@ def run_demo(out="runs/demo", quick:bool=False, seed:int=0, progress:bool=True, 
     _, val = build_datasets(DataConfig(train=str(out / "data"), size=s["size"]))
     figs = demo_figures(models, val, out)
     timings["figures"] = time.time() - t0
+    t0 = time.time()
+    diag = {k: crop_diagnostic(m, val) for k, m in models.items()}
+    oracle = crop_diagnostic(models["teacher"], val, crop_source="oracle")
+    fig = render_crop_diagnostic({"teacher, LSM crops": diag["teacher"], "teacher, oracle crops": oracle})
+    _save_png(fig, out / "crop_diagnostic.png", 110); figs["crop_diagnostic"] = "crop_diagnostic.png"
+    gt = diag["teacher"]["gt"]
+    boot = {"teacher: +crops - global": bootstrap_difference(gt, diag["teacher"]["dets"]["fused nms, everywhere"], diag["teacher"]["dets"]["global, everywhere"], n_boot=s["n_boot"], seed=seed),
+            "KD - plain student, +crops": bootstrap_difference(gt, diag["student (KD)"]["dets"]["fused nms, everywhere"],
+                                                               diag["student (no KD)"]["dets"]["fused nms, everywhere"], n_boot=s["n_boot"], seed=seed),
+            "teacher AP50 +crops (noise of one value)": bootstrap_difference(gt, diag["teacher"]["dets"]["fused nms, everywhere"], n_boot=s["n_boot"], seed=seed)}
+    timings["diagnostic"] = time.time() - t0
     total = time.time() - t_start
     log(table)
     log(f"total {total:.0f} s")
@@ -130,6 +145,129 @@ def run_demo(out="runs/demo", quick:bool=False, seed:int=0, progress:bool=True, 
           f"![detections]({figs['detections']})", "", f"![precision-recall]({figs['pr_curves']})", "",
           "Teacher/student difference maps (heatmap probabilities, per-pixel KL, decoded box error):", ""]
     md += [f"![{k}]({v})" for k, v in figs.items() if k.startswith("difference")]
+    dt = metrics_table({f"{k}, {r}": v for k, d in (("LSM crops", diag["teacher"]), ("oracle crops", oracle)) for r, v in d["metrics"].items()},
+                       keys=("AP50", "AP", "AP_vt", "AP_t", "AR"))
+    md += ["", "## Do the crops help? (teacher)", "",
+           f"Objects wholly inside the crops and the detections centred there, then whole images (`crop_diagnostic`, `13_demo`): "
+           f"LSM chose {diag['teacher']['crops']} crops holding {diag['teacher']['objects_in_crops']} of {diag['teacher']['objects']} objects; "
+           f"the oracle (LSM on the ground-truth heatmap) {oracle['crops']} crops holding {oracle['objects_in_crops']}.", "", dt, "",
+           f"![crop diagnostic]({figs['crop_diagnostic']})", "",
+           f"## Differences and their noise (paired bootstrap over the {len(gt)} validation images, {s['n_boot']} draws, AP50)", "",
+           "| comparison | value | std | 95% interval |", "|---|---:|---:|---:|"]
+    md += [f"| {k} | {b['value']:+.3f} | {b['std']:.3f} | [{b['low']:+.3f}, {b['high']:+.3f}] |" for k, b in boot.items()]
     atomic_write(out / "report.md", "\n".join(md) + "\n")
     return dict(metrics={k: r["metrics"] for k, r in runs.items()}, table=table, seconds=total, timings=timings,
-                report=out / "report.md", settings=s)
+                report=out / "report.md", settings=s, diagnostic=dict(diag, oracle=oracle), bootstrap=boot)
+
+# %% ../nbs/13_demo.ipynb #437ec630
+def inside_crops(boxes:torch.Tensor, # [N, 4] xyxy
+                 crops:torch.Tensor, # [M, 4] xywh
+                ) -> torch.Tensor: # [N] bool: the box lies wholly inside at least one crop
+    "Which boxes lie wholly inside some crop."
+    b, c = boxes.reshape(-1, 4).float(), torch.as_tensor(crops, dtype=torch.float32).reshape(-1, 4)
+    if not len(c): return torch.zeros(len(b), dtype=torch.bool)
+    return ((b[:, None, 0] >= c[None, :, 0]) & (b[:, None, 1] >= c[None, :, 1]) &
+            (b[:, None, 2] <= c[None, :, 0] + c[None, :, 2]) & (b[:, None, 3] <= c[None, :, 1] + c[None, :, 3])).any(1)
+
+def centres_in_crops(d:Detections, crops) -> Detections:
+    "The detections whose box centre lies inside some crop."
+    ctr = (d.boxes[:, :2] + d.boxes[:, 2:]) / 2
+    return d[inside_crops(torch.cat([ctr, ctr], 1), crops)]
+
+# %% ../nbs/13_demo.ipynb #5642065e
+@torch.no_grad()
+def crop_passes(model, sample:dict, # a data set sample (`image`, `meta`, `boxes`)
+                crop_source:str="predicted", # "predicted" (LSM on the model's heatmap) or "oracle" (LSM on the ground truth's)
+                lsm_cfg:dict|None=None, crop_scale:float=1.5, score_thr:float=0.05, max_per_img:int=100) -> dict:
+    "One image's `global` detections, `crops` [M, 4] xywh and `local` detections (remapped, before fusion), in input pixels."
+    if crop_source not in ("predicted", "oracle"): raise ValueError(f"`crop_source` must be 'predicted' or 'oracle'; got {crop_source!r}")
+    model = getattr(model, "student", model).eval()
+    cfg = lsm_config(lsm_cfg)
+    img = sample["image"][None]
+    H, W = img.shape[-2:]
+    img_p, metas = pad_batch(img, [sample["meta"]], model.stride)
+    valid = [(min(H, int(metas[0]["img_shape"][0])), min(W, int(metas[0]["img_shape"][1])))]
+    outs = model(img_p)
+    heat = outs["heatmap"].sigmoid()
+    g = model.decode(outs, valid, score_thr, max_per_img, heat=heat)[0]
+    if crop_source == "predicted": crops = find_crops(heat, valid, model.head.heatmap_stride, cfg)[0]
+    else: crops = gt_crops(sample["boxes"], valid[0], max_patches_per_img=cfg["max_patches_per_img"], expand=cfg["expand"],
+                           min_patch_size=cfg["min_patch_size"])
+    local = model.local_pass([img[0]], [crops], crop_scale, score_thr, max_per_img)[0]
+    return dict(global_dets=g, crops=crops, local=_remap_patches(g, local, crops, 1.)[1], patches=local)
+
+FUSION_RULES = ("yolc", "nms", "greedy_nmm")
+
+def crop_diagnostic(model, ds, crop_source:str="predicted", crop_scale:float=1.5, lsm_cfg:dict|None=None,
+                    fusions=FUSION_RULES, max_per_img:int=100, progress:bool=False) -> dict:
+    "AI-TOD metrics of the global pass, the local pass and each fusion rule on the objects inside the crops, and of each rule everywhere."
+    from tqdm.auto import tqdm
+    rows = {k: [] for k in ["global, in crops", "local, in crops", *(f"fused {f}, in crops" for f in fusions), "global, everywhere",
+                            *(f"fused {f}, everywhere" for f in fusions)]}
+    gt_in, gt_all, n_crops = [], [], 0
+    for i in tqdm(range(len(ds)), desc=f"crop diagnostic ({crop_source})", disable=not progress, leave=False):
+        s = ds[i]; iid = int(s["image_id"])
+        p = crop_passes(model, s, crop_source, lsm_cfg, crop_scale, max_per_img=max_per_img)
+        c, n_crops = p["crops"], n_crops + len(p["crops"])
+        keep = inside_crops(s["boxes"], c)
+        gt_all.append(dict(boxes=s["boxes"], labels=s["labels"], image_id=iid))
+        gt_in.append(dict(boxes=s["boxes"][keep], labels=s["labels"][keep], image_id=iid))
+        at = lambda d: Detections(d.boxes, d.scores, d.labels, iid)
+        rows["global, in crops"].append(at(centres_in_crops(p["global_dets"], c)))
+        rows["local, in crops"].append(at(centres_in_crops(p["local"], c)))
+        rows["global, everywhere"].append(at(p["global_dets"]))
+        for f in fusions:
+            d = fuse_detections(p["global_dets"], p["patches"], c, method=f, scale=1.) if len(c) else p["global_dets"]
+            d = at(d[torch.sort(d.scores, descending=True, stable=True).indices[:max_per_img]])
+            rows[f"fused {f}, in crops"].append(at(centres_in_crops(d, c))); rows[f"fused {f}, everywhere"].append(d)
+    n_in = sum(len(g["boxes"]) for g in gt_in)
+    metrics = {k: evaluate(gt_in if k.endswith("in crops") else gt_all, v, area_ranges="aitod", max_dets=(1, 100, max_per_img))
+               for k, v in rows.items()}
+    return dict(metrics=metrics, dets=rows, gt_in_crops=gt_in, gt=gt_all, objects_in_crops=n_in,
+                objects=sum(len(g["boxes"]) for g in gt_all), crops=n_crops, crop_source=crop_source, crop_scale=crop_scale)
+
+# %% ../nbs/13_demo.ipynb #31f1493e
+def _redraw(gt:list, dets:list, idx) -> tuple:
+    "Ground truth and detections of the images at `idx` (repeats allowed), renumbered 1..n."
+    g = [dict(gt[i], image_id=k + 1) for k, i in enumerate(idx)]
+    d = [Detections(dets[i].boxes, dets[i].scores, dets[i].labels, k + 1) for k, i in enumerate(idx)]
+    return g, d
+
+def bootstrap_difference(gt:list, # ground-truth samples (dicts with `boxes`, `labels`, `image_id`), one per image
+                         dets_b:list, # `Detections` per image, in the order of `gt`
+                         dets_a:list|None=None, # the baseline's, same order; None: the spread of `dets_b`'s metric itself
+                         metric:str="AP50", n_boot:int=100, seed:int=0, **eval_kw) -> dict:
+    "Paired bootstrap over images of `metric(b) - metric(a)`: the observed value, the bootstrap std and 95% interval."
+    n = len(gt)
+    for name, d in (("dets_b", dets_b), ("dets_a", dets_a)):
+        if d is not None and len(d) != n: raise ValueError(f"`{name}` must hold one Detections per ground-truth image: {n}; got {len(d)}")
+    eval_kw = {"area_ranges": "aitod", **eval_kw}
+    def value(idx):
+        g, b = _redraw(gt, dets_b, idx)
+        v = evaluate(g, b, **eval_kw)[metric]
+        if dets_a is not None: v -= evaluate(*_redraw(gt, dets_a, idx), **eval_kw)[metric]
+        return v
+    rng = np.random.default_rng(seed)
+    obs, boots = value(np.arange(n)), np.array([value(rng.integers(0, n, n)) for _ in range(n_boot)])
+    lo, hi = np.percentile(boots, [2.5, 97.5])
+    return dict(value=float(obs), std=float(boots.std()), low=float(lo), high=float(hi), n_images=n, n_boot=n_boot, metric=metric)
+
+# %% ../nbs/13_demo.ipynb #4f2e8605
+def render_crop_diagnostic(results:dict, # {name: `crop_diagnostic` result}, e.g. predicted and oracle crops
+                           metric:str="AP50") -> Figure:
+    "Bars of `metric` per row of each diagnostic: in the crops (global, local, fused by each rule) and everywhere."
+    names = list(results)
+    rows = list(results[names[0]]["metrics"])
+    fig = Figure(figsize=(7.5, 3.2)); ax = fig.subplots()
+    w = 0.8 / len(names)
+    for k, n in enumerate(names):
+        vals = [max(results[n]["metrics"][r][metric], 0) for r in rows]
+        r_ = results[n]
+        ax.bar(np.arange(len(rows)) + (k - (len(names) - 1) / 2) * w, vals, w,
+               label=f"{n}: {r_['crops']} crops, {r_['objects_in_crops']} of {r_['objects']} objects inside")
+    ax.set_xticks(range(len(rows)), rows, rotation=30, ha="right", fontsize=7)
+    ax.axvline(1.5, color="grey", lw=0.5, ls=":"); ax.axvline(1.5 + len(FUSION_RULES), color="grey", lw=0.8)
+    ax.set_ylabel(metric); ax.set_ylim(0, 1); ax.legend(fontsize=7)
+    ax.set_title("the crops' regions: global vs local pass (mechanism), then fusion (plumbing); right: whole images", fontsize=8)
+    fig.tight_layout()
+    return fig
