@@ -12,6 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
+from .core import load_error_reason
 
 # %% auto #0
 __all__ = ['BACKBONES', 'count_parameters', 'unused_parameters', 'Backbone', 'register_backbone', 'BackboneFactory', 'conv_bn',
@@ -295,9 +296,8 @@ def read_weights(path) -> dict:
             sd = load_file(str(p))
         else: sd = torch.load(p, map_location="cpu", weights_only=True)
     except Exception as e:
-        first = str(e).strip().splitlines()[0] if str(e).strip() else ""
         raise ValueError(f"weights file {p} could not be read as safetensors or by torch.load(weights_only=True), which never "
-                         f"unpickles Python objects: {type(e).__name__}: {first}") from None
+                         f"unpickles Python objects: {load_error_reason(e)}") from None
     if isinstance(sd, dict):
         sd = next((sd[k] for k in ("state_dict", "model") if isinstance(sd.get(k), dict)), sd)
     if not isinstance(sd, dict) or not sd or not all(torch.is_tensor(v) for v in sd.values()):

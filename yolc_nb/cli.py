@@ -63,7 +63,7 @@ def _add_train_args(p, distill_cmd=False):
     src = "synthetic | visdrone:ROOT | coco:ANN.json:IMAGE_DIR | a folder written by `yolc-nb data`"
     g = p.add_argument_group("run")
     g.add_argument("--config", help="a TrainConfig JSON file (a recipe in recipes/, or the config.json of an earlier run); the options below override it")
-    g.add_argument("--out", help="output folder (checkpoints, config.json, log.jsonl, metrics.json); refused if it holds a run, see --resume/--overwrite")
+    g.add_argument("--out", type=_folder, help="output folder (checkpoints, config.json, log.jsonl, metrics.json); refused if it holds a run, see --resume/--overwrite")
     g.add_argument("--resume", action="store_true", help="continue the run in OUT from its last.pt")
     g.add_argument("--overwrite", action="store_true", help="replace the run OUT holds")
     g.add_argument("--steps", type=int, help="optimizer steps in total")
@@ -76,7 +76,7 @@ def _add_train_args(p, distill_cmd=False):
     g.add_argument("--save-every", type=int, help="checkpoint every N steps (default: every --save-minutes)")
     g.add_argument("--save-minutes", type=float, help="with --save-every 0: a checkpoint at least this often (default 10)")
     g.add_argument("--seed", type=int, help="seed of the model's initialisation, the batch order and the transforms")
-    g.add_argument("--device", help="auto, cpu, cuda or cuda:N")
+    g.add_argument("--device", type=_device, help="auto, cpu, cuda or cuda:N")
     g.add_argument("--workers", "--num-workers", dest="workers", type=int, help="data-loading processes (0: in the main process)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
     d = p.add_argument_group("data")
@@ -86,7 +86,7 @@ def _add_train_args(p, distill_cmd=False):
     d.add_argument("--train-size", type=int, nargs=2, metavar=("H", "W"), help="training crops (YOLC's random crop with padding at scales 0.6-1.3; YOLC: 640 1024)")
     d.add_argument("--crop-aug", action=argparse.BooleanOptionalAction, default=None, help="YOLC's crop augmentation: add each image's densest ground-truth cluster, enlarged 1.5x")
     d.add_argument("--keep-others", action="store_true", help="VisDrone: keep category 11 (others) as a class")
-    d.add_argument("--object-scale", type=float, help="synthetic object size multiplier (default: VisDrone sizes scaled to the image)")
+    d.add_argument("--object-scale", type=_positive_float, help="synthetic object size multiplier (default: VisDrone sizes scaled to the image)")
     d.add_argument("--n-train", type=int, help="synthetic training images"); d.add_argument("--n-val", type=int, help="synthetic validation images")
     d.add_argument("--num-classes", type=int, help="classes (default: from the data; synthetic 3)")
     m = p.add_argument_group("model")
@@ -100,25 +100,37 @@ def _add_train_args(p, distill_cmd=False):
     m.add_argument("--head-channels", type=int, help="channels of the head's box trunk")
     if distill_cmd: p.add_argument("--teacher", help="the teacher's checkpoint (e.g. runs/teacher/last.pt)")
 
-def _positive_int(s:str) -> int:
-    if not s.strip().isdigit() or int(s) < 1: raise argparse.ArgumentTypeError(f"must be a positive integer; got {s!r}")
-    return int(s)
+def _number(cast, ok, what:str):
+    "An argparse type: `cast(s)` if `ok` of it, else an error that says `what` and echoes `s`."
+    def check(s:str):
+        try: v = cast(s)
+        except ValueError: v = float("nan")
+        if not ok(v): raise argparse.ArgumentTypeError(f"must be {what}; got {s!r}")
+        return v
+    return check
 
-def _unit_float(s:str) -> float:
-    try: v = float(s)
-    except ValueError: v = float("nan")
-    if not 0 <= v <= 1: raise argparse.ArgumentTypeError(f"must be a number from 0 to 1; got {s!r}")
-    return v
+_positive_int = _number(int, lambda v: v > 0, "a positive integer")
+_positive_float = _number(float, lambda v: 0 < v < float("inf"), "a positive number")
+_unit_float = _number(float, lambda v: 0 <= v <= 1, "a number from 0 to 1")
+
+def _folder(s:str) -> str:
+    if Path(s).is_file(): raise argparse.ArgumentTypeError(f"must be a folder (created if missing); got the file {s!r}")
+    return s
+
+def _device(s:str) -> str:
+    from yolc_nb.core import device_form_error       # imports torch: only when a command runs, never for --help
+    if err := device_form_error(s): raise argparse.ArgumentTypeError(err)
+    return s
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="yolc-nb", description="yolc_nb: cluster-based tiny-object detection, as notebooks")
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser("data", help="generate the default synthetic data set (PNG + COCO JSON)")
-    d.add_argument("--out", default="data/synthetic", help="output folder (default: data/synthetic)")
+    d.add_argument("--out", type=_folder, default="data/synthetic", help="output folder (default: data/synthetic)")
     d.add_argument("--n-train", type=int, default=64, help="training images (default 64)"); d.add_argument("--n-val", type=int, default=16, help="validation images (default 16)")
     d.add_argument("--size", type=int, nargs=2, default=[512, 512], metavar=("H", "W"), help="image size (default 512 512)")
     d.add_argument("--num-classes", type=int, default=3, help="object classes (default 3)"); d.add_argument("--seed", type=int, default=0, help="seed (validation: seed + 1000)")
-    d.add_argument("--object-scale", type=float, help="object size multiplier (default: VisDrone sizes scaled to the image)")
+    d.add_argument("--object-scale", type=_positive_float, help="object size multiplier (default: VisDrone sizes scaled to the image)")
     d.add_argument("--preview", action="store_true", help="also write preview.png")
     d.add_argument("--format", choices=("coco", "visdrone"), default="coco", help="coco: PNG + COCO JSON; visdrone: the VisDrone2019-DET layout (JPEG + .txt, with ignored regions and others)")
     _add_train_args(sub.add_parser("train", help="train a detector"))
@@ -127,17 +139,17 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("ckpt", help="a checkpoint written by train or distill")
     e.add_argument("--data", help="evaluation source: synthetic | visdrone:ROOT | coco:ANN.json:IMAGE_DIR | a folder (default: the run's own validation set)")
     e.add_argument("--batch-size", type=int, default=8, help="images per forward pass"); e.add_argument("--no-crop", action="store_true", help="the global pass only")
-    e.add_argument("--device", default="cpu", help="auto, cpu, cuda or cuda:N")
+    e.add_argument("--device", type=_device, default="cpu", help="auto, cpu, cuda or cuda:N")
     e.add_argument("--ignore-rule", choices=("coco", "visdrone"), help="score ignored regions as crowd boxes (coco) or drop what lies half inside them (visdrone's toolkit); default: not used")
     e.add_argument("--max-dets", default=None, help="detections per image: a preset (yolc 1000, visdrone 500, aitod 1500, coco 100) or a number; default aitod")
     q = sub.add_parser("predict", help="detect on an image or a folder; writes annotated images and a COCO JSON")
     q.add_argument("image_or_dir", help="an image file or a folder of them"); q.add_argument("--ckpt", required=True, help="a checkpoint written by train or distill")
-    q.add_argument("--out", default="runs/predict", help="output folder (default runs/predict)")
+    q.add_argument("--out", type=_folder, default="runs/predict", help="output folder (default runs/predict)")
     q.add_argument("--score-thr", type=_unit_float, default=0.3, help="detections kept and drawn from this score"); q.add_argument("--no-crop", action="store_true", help="the global pass only")
-    q.add_argument("--device", default="cpu", help="auto, cpu, cuda or cuda:N")
+    q.add_argument("--device", type=_device, default="cpu", help="auto, cpu, cuda or cuda:N")
     q.add_argument("--max-pixels", type=_positive_int, help="skip larger images with the reason (default: what 3 of the model's largest activations leave in free memory)")
     m = sub.add_parser("demo", help="the end-to-end demo: data, teacher, distilled and plain students, evaluation, report")
-    m.add_argument("--out", default="runs/demo", help="output folder (default runs/demo; a re-run replaces it)")
+    m.add_argument("--out", type=_folder, default="runs/demo", help="output folder (default runs/demo; a re-run replaces it)")
     m.add_argument("--quick", action="store_true", help="a smoke run of the same pipeline (seconds)")
     m.add_argument("--seed", type=int, default=0, help="seed of data, models and batches"); m.add_argument("--no-progress", action="store_true", help="no progress bars")
     for name in ("train", "distill", "eval", "predict", "demo"):
@@ -160,6 +172,8 @@ def main(argv=None) -> int:
         elif args.command in ("train", "distill"):
             from yolc_nb.train import train, distill, summarize_run
             cfg = config_from_args(args)
+            if args.command == "distill" and cfg.distill.teacher_ckpt is None:
+                raise ValueError("`--teacher CKPT` is required for distill (or a --config whose distill.teacher_ckpt names it); got neither")
             r = (train if args.command == "train" else distill)(cfg)
             if r["rank"] == 0: print(f"{args.command}: {summarize_run(r)}")
         elif args.command == "eval":

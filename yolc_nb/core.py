@@ -13,9 +13,10 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['DEVICES', 'THREADS_ENV', 'CKPT_FORMAT', 'LEGACY_CKPT_FORMATS', 'atomic_write', 'markdown_table', 'default_device',
-           'resolve_device', 'usable_cores', 'default_threads', 'set_threads', 'rng_state', 'set_rng_state',
-           'save_checkpoint', 'read_checkpoint', 'upgrade_state_dict', 'load_state_checked', 'load_checkpoint']
+__all__ = ['DEVICES', 'THREADS_ENV', 'CKPT_FORMAT', 'LEGACY_CKPT_FORMATS', 'atomic_write', 'markdown_table', 'device_form_error',
+           'default_device', 'resolve_device', 'usable_cores', 'default_threads', 'set_threads', 'rng_state',
+           'set_rng_state', 'save_checkpoint', 'load_error_reason', 'read_checkpoint', 'upgrade_state_dict',
+           'load_state_checked', 'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #c0de0005
 def atomic_write(path, # the file to (over)write; its folder is created if needed
@@ -66,6 +67,11 @@ def markdown_table(rows:list, # dicts keyed by `headers`, or sequences in `heade
 # %% ../nbs/00_core.ipynb #c0de0009
 DEVICES = ("auto", "cpu", "cuda", "cuda:N")
 
+def device_form_error(device) -> str|None:
+    "What is wrong with the form of `device` ('must be one of auto, cpu, cuda, cuda:N; got ...'), or None if it has one of `DEVICES`."
+    if isinstance(device, str) and re.fullmatch(r"auto|cpu|cuda(:\d+)?", device): return None
+    return f"must be one of {', '.join(DEVICES)}; got {device!r}"
+
 def default_device() -> torch.device:
     "CUDA when a GPU is visible, else the CPU."
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -75,8 +81,7 @@ def resolve_device(device="auto", # "auto", "cpu", "cuda", "cuda:N" or a torch.d
                   ) -> torch.device:
     "The device a user asked for, checked: `auto` is CUDA when a GPU is visible, else the CPU."
     if isinstance(device, torch.device): device = str(device)
-    if not isinstance(device, str) or not re.fullmatch(r"auto|cpu|cuda(:\d+)?", device):
-        raise ValueError(f"`device` must be one of {', '.join(DEVICES)}; got {device!r}")
+    if err := device_form_error(device): raise ValueError(f"`device` {err}")
     if device == "auto": device = "cuda" if torch.cuda.is_available() else "cpu"
     if device.startswith("cuda"):
         if not torch.cuda.is_available(): raise ValueError(f"`device` {device!r} asked for CUDA, but no GPU is visible")
@@ -161,15 +166,23 @@ def save_checkpoint(path, # the file to write (its folder is created)
     return atomic_write(path, payload)
 
 # %% ../nbs/00_core.ipynb #c0ck0007
+_ADVICE = re.compile(r"weights.only|safe_globals|trust|arbitrary code|two options|documentation of torch\.load", re.I)
+
+def load_error_reason(e:Exception) -> str:
+    "Why `torch.load(weights_only=True)` failed, without torch's advice to load with `weights_only=False` or to allowlist the object (both can run code from the file)."
+    if m := re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(e)): return f"it holds a pickled {m.group(1)}"
+    parts = re.split(r"\n|(?<=\.)\s+", re.sub(r"\x1b\[[0-9;]*m", "", str(e)))    # lines and sentences, without terminal colours
+    why = next((s.strip() for s in parts if s.strip() and not _ADVICE.search(s)), "")
+    return f"{type(e).__name__}: {why}" if why else type(e).__name__
+
 def read_checkpoint(path, map_location="cpu") -> dict:
     "The checkpoint at `path`, loaded with `weights_only=True`, its weights under `state_dict`; errors name the file."
     p = Path(path)
     if not p.is_file(): raise FileNotFoundError(f"checkpoint file not found: {p}")
     try: ckpt = torch.load(p, map_location=map_location, weights_only=True)
     except Exception as e:
-        why = next((l.strip() for l in str(e).splitlines() if "Unsupported global" in l), "")   # what pickled object it holds
         raise ValueError(f"checkpoint {p} could not be read by torch.load(weights_only=True): it is corrupt, truncated, not a torch "
-                         f"file, or holds pickled Python objects, which this kit never loads ({type(e).__name__}{': ' + why if why else ''})") from None
+                         f"file, or holds pickled Python objects, which this kit never loads ({load_error_reason(e)})") from None
     if not isinstance(ckpt, dict): raise ValueError(f"checkpoint {p} must hold a dict; got {type(ckpt).__name__}")
     if "state_dict" in ckpt and isinstance(ckpt["state_dict"], dict): return ckpt
     if isinstance(ckpt.get("model"), dict):                       # the training loop's layout before CKPT_FORMAT 2

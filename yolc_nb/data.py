@@ -250,6 +250,9 @@ class SyntheticAerial(Dataset):
         for nm, r in (("clusters", clusters), ("per_cluster", per_cluster), ("n_background", n_background), ("ignore_regions", ignore_regions or (0, 0))):
             if len(r) != 2 or r[0] < 0 or r[1] < r[0]: raise ValueError(f"`{nm}` must be a range (lo, hi) with 0 <= lo <= hi; got {r!r}")
         if not 0 <= others <= 1: raise ValueError(f"`others` must be a share in [0, 1]; got {others!r}")
+        if object_scale is not None and (isinstance(object_scale, bool) or not isinstance(object_scale, (int, float, np.integer, np.floating))
+                                         or not 0 < object_scale < math.inf):
+            raise ValueError(f"`object_scale` must be a positive number (a size multiplier; None: VisDrone sizes scaled to the image); got {object_scale!r}")
         self.n_images, self.size, self.num_classes, self.seed = int(n_images), (int(size[0]), int(size[1])), int(num_classes), int(seed)
         self.clusters, self.per_cluster, self.n_background = clusters, per_cluster, n_background
         self.ignore_regions, self.others, self.layouts = ignore_regions, float(others), None
@@ -689,10 +692,12 @@ def write_synthetic(out="data/synthetic", n_train:int=64, n_val:int=16, size=(51
     import io
     if format not in ("coco", "visdrone"): raise ValueError(f"`format` must be 'coco' or 'visdrone'; got {format!r}")
     out = Path(out)
+    if out.is_file(): raise ValueError(f"`out` must be a folder (created if missing); got the file {out}")
+    extra = VISDRONE_SCENES if format == "visdrone" else {}
+    splits = {split: SyntheticAerial(n, size=tuple(size), num_classes=num_classes, seed=s, object_scale=object_scale, **extra)
+              for split, n, s in (("train", n_train, seed), ("val", n_val, seed + 1000))}   # every argument checked before a file is written
     summary = {}
-    for split, n, s in (("train", n_train, seed), ("val", n_val, seed + 1000)):
-        extra = VISDRONE_SCENES if format == "visdrone" else {}
-        ds = SyntheticAerial(n, size=tuple(size), num_classes=num_classes, seed=s, object_scale=object_scale, **extra)
+    for split, ds in splits.items():
         if format == "visdrone": summary[split] = to_visdrone(ds, out / split, progress=progress)
         else:
             d = to_coco(ds, out / f"{split}.coco.json", image_dir=out / split, progress=progress)

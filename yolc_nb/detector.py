@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
-from .core import default_device, atomic_write, read_checkpoint, load_state_checked, LEGACY_CKPT_FORMATS
+from .core import default_device, resolve_device, atomic_write, read_checkpoint, load_state_checked, LEGACY_CKPT_FORMATS
 from .data import make_meta, to_original, read_image, CLASS_STYLES
 from .backbones import BackboneFactory, count_parameters
 from .necks_heads import build_neck, count_macs, measure_saved_activations
@@ -104,11 +104,34 @@ def detector_config(name:str="student", **overrides) -> dict:
     return cfg
 
 # %% ../nbs/10_detector.ipynb #a7d8d05b
-def _check_gt(gt_bboxes, gt_labels, B):
+def _check_batch(img):
+    "Raise `ValueError` naming `img` unless it is a batch [B, 3, H, W] of at least one image."
+    if not torch.is_tensor(img) or img.ndim != 4: raise ValueError(f"`img` must be a batch [B, 3, H, W]; got {tuple(getattr(img, 'shape', ())) or type(img).__name__}")
+    if img.shape[0] == 0: raise ValueError(f"`img` must hold at least one image; got an empty batch of shape {tuple(img.shape)}")
+
+def _as_input(img:torch.Tensor, dtype=torch.float32) -> torch.Tensor:
+    "`img` in the model's `dtype`: uint8 pixels (0..255) divided by 255, other floats cast; other dtypes and NaN/Inf pixels are refused naming `img`."
+    if img.dtype == torch.uint8: return img.to(dtype) / 255
+    if not img.is_floating_point(): raise ValueError(f"`img` must hold floats in 0..1 or uint8 pixels in 0..255; got dtype {img.dtype}")
+    img = img.to(dtype)
+    if not torch.isfinite(img).all():
+        bad = ~torch.isfinite(img)
+        where = bad.flatten(1).any(1).nonzero().flatten().tolist()
+        raise ValueError(f"`img` must hold finite pixel values; got {int(bad.sum())} NaN/Inf value(s) in image(s) {where[:8]}")
+    return img
+
+def _check_gt(gt_bboxes, gt_labels, B, num_classes:int|None=None):
     if not isinstance(gt_bboxes, (list, tuple)) or len(gt_bboxes) != B:
         raise ValueError(f"`gt_bboxes` must be a list of {B} tensors [N_i, 4] (xyxy); got {type(gt_bboxes).__name__} of length {len(gt_bboxes) if hasattr(gt_bboxes, '__len__') else '?'}")
     if not isinstance(gt_labels, (list, tuple)) or len(gt_labels) != B:
         raise ValueError(f"`gt_labels` must be a list of {B} tensors [N_i]; got {type(gt_labels).__name__} of length {len(gt_labels) if hasattr(gt_labels, '__len__') else '?'}")
+    for i, (b, l) in enumerate(zip(gt_bboxes, gt_labels)):
+        b, l = torch.as_tensor(b).float(), torch.as_tensor(l)
+        if not torch.isfinite(b).all(): raise ValueError(f"`gt_bboxes[{i}]` must hold finite xyxy pixel coordinates; got {int((~torch.isfinite(b)).sum())} NaN/Inf value(s)")
+        if l.is_floating_point() and not (l == l.round()).all():
+            raise ValueError(f"`gt_labels[{i}]` must hold whole class indices; got {l[l != l.round()][0].item()!r}")
+        if num_classes is not None and l.numel() and not (0 <= l.min() and l.max() < num_classes):
+            raise ValueError(f"`gt_labels[{i}]` must hold class indices in 0..{num_classes - 1}; got values {l.min().item():g}..{l.max().item():g}")
 
 _HEAD_INIT_ALIASES = {"fast": "default"}   # the name earlier versions of the kit gave the default
 
@@ -155,8 +178,9 @@ class YOLCDetector(nn.Module):
                       gt_ignore:list|None=None, # per image [M_i, 4] xyxy ignored regions: no heatmap loss there
                      ):
         "Pad, forward, build the head's targets and return the supervised loss dict (and the head outputs with `return_outs`)."
-        if not torch.is_tensor(img) or img.ndim != 4: raise ValueError(f"`img` must be a batch [B, 3, H, W]; got {tuple(getattr(img, 'shape', ()))}")
-        _check_gt(gt_bboxes, gt_labels, img.shape[0])
+        _check_batch(img)
+        _check_gt(gt_bboxes, gt_labels, img.shape[0], self.num_classes)
+        img = _as_input(img, next(self.parameters()).dtype)
         img_p, _ = pad_batch(img, img_metas, self.stride)
         outs = self(img_p)
         t = self.head.targets(gt_bboxes, gt_labels, outs["box_coarse"].shape[-2:], gt_ignore)
@@ -218,8 +242,8 @@ class YOLCDetector(nn.Module):
                     crop_batch:int=8, # crops of one padded size that run through the network together (1: one at a time)
                     max_pixels:int|None=None, # refuse larger images with a clear error (default: `pixel_budget` of the free memory)
                    ) -> tuple: # (list of `Detections`, list of crops [N_i, 4] xywh, in the same pixels as the boxes)
-        "YOLC inference: global pass, LSM crops, local pass on each enlarged crop, remap and fusion."
-        if not torch.is_tensor(img) or img.ndim != 4: raise ValueError(f"`img` must be a batch [B, 3, H, W]; got {tuple(getattr(img, 'shape', ()))}")
+        "YOLC inference: global pass, LSM crops, local pass on each enlarged crop, remap and fusion. `img`: floats in 0..1, or uint8 pixels (divided by 255)."
+        _check_batch(img)
         if fusion not in FUSION_METHODS: raise ValueError(f"`fusion` must be one of {FUSION_METHODS}; got {fusion!r}")
         cfg = lsm_config(lsm_cfg)
         was_training = self.training
@@ -227,6 +251,7 @@ class YOLCDetector(nn.Module):
         try:
             B, _, H, W = img.shape
             check_pixels(self, (H, W), max_pixels, img.device, batch=B)
+            img = _as_input(img, next(self.parameters()).dtype)   # after the size check: a refused image is never copied
             img_p, metas = pad_batch(img, img_metas, self.stride)
             valid = [(min(H, int(m["img_shape"][0])), min(W, int(m["img_shape"][1]))) for m in metas]   # each image inside a padded batch
             outs = self(img_p)
@@ -374,9 +399,10 @@ class DistillDetector(nn.Module):
 
     def forward_train(self, img:torch.Tensor, img_metas:list|None, gt_bboxes:list, gt_labels:list, gt_ignore:list|None=None) -> dict:
         "Supervised losses of the student plus `loss_kd_global_hm`, `loss_kd_global_coarse`, `loss_kd_local_refine`."
-        if not torch.is_tensor(img) or img.ndim != 4: raise ValueError(f"`img` must be a batch [B, 3, H, W]; got {tuple(getattr(img, 'shape', ()))}")
+        _check_batch(img)
         B, _, H, W = img.shape
-        _check_gt(gt_bboxes, gt_labels, B)
+        _check_gt(gt_bboxes, gt_labels, B, self.student.num_classes)
+        img = _as_input(img, next(self.student.parameters()).dtype)
         img_p, metas = pad_batch(img, img_metas, self.stride)
         outs_s = self.student(img_p)
         t = self.student.head.targets(gt_bboxes, gt_labels, outs_s["box_coarse"].shape[-2:], gt_ignore)
@@ -470,6 +496,8 @@ def predict_images(path, # an image file or a folder of them
     "Detect on an image or every file of a folder; write an annotated `STEM_EXT_det.png` per image, `predictions.coco.json` and `results.json` under `out`."
     path, out = Path(path), Path(out)
     if not path.exists(): raise ValueError(f"`IMAGE_OR_DIR` does not exist: {path}")
+    if out.is_file(): raise ValueError(f"`out` must be a folder (created if missing); got the file {out}")
+    device = resolve_device(device)
     if not (isinstance(score_thr, (int, float)) and 0 <= score_thr <= 1): raise ValueError(f"`score_thr` must be a number in [0, 1]; got {score_thr!r}")
     if isinstance(model, nn.Module): names = class_names({}, model.num_classes)
     else:

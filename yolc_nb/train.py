@@ -14,7 +14,7 @@ import torch, torch.nn as nn
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from tqdm.auto import tqdm
-from .core import atomic_write, resolve_device, rng_state, save_checkpoint, read_checkpoint, load_checkpoint
+from .core import atomic_write, resolve_device, device_form_error, rng_state, save_checkpoint, read_checkpoint, load_checkpoint
 from .data import SyntheticAerial, collate, CocoDetection, VisDroneDET
 from .augment import TrainTransform, TrainingSet, EpochSampler, RATIOS
 from .evaluation import eval_model, evaluate_model
@@ -240,8 +240,7 @@ class TrainConfig:
         if isinstance(self.resume, os.PathLike): self.resume = os.fspath(self.resume)
         if self.resume is not False and self.overwrite: raise ValueError("`TrainConfig.resume` and `.overwrite` exclude each other: continue a run, or replace it")
         d = self.device                                    # the form only; `resolve_device` checks availability when training starts
-        if not (isinstance(d, str) and (d in ("auto", "cpu", "cuda") or (d.startswith("cuda:") and d[5:].isdigit()))):
-            raise ValueError(f"`TrainConfig.device` must be 'auto', 'cpu', 'cuda' or 'cuda:N'; got {d!r}")
+        if (why := device_form_error(d)) is not None: raise ValueError(f"`TrainConfig.device` {why}")
 
     @classmethod
     def from_dict(cls, d:dict) -> TrainConfig:
