@@ -23,7 +23,7 @@ except Exception:  # a dependency, but a broken install (compiled ops that do no
     HAS_TORCHVISION = False
 
 # %% auto #0
-__all__ = ['MAX_PAIRS', 'MATCH_METRICS', 'FUSION_METHODS', 'Detections', 'remap_bboxes_to_full', 'nms', 'batched_nms',
+__all__ = ['SWEEP_BUDGET', 'MATCH_METRICS', 'FUSION_METHODS', 'Detections', 'remap_bboxes_to_full', 'nms', 'batched_nms',
            'greedy_nmm', 'yolc_fusion', 'fuse_detections', 'render_fusion', 'fusion_viewer']
 
 # %% ../nbs/08_fusion.ipynb #b22b8f63
@@ -148,30 +148,25 @@ def _greedy_keep(n, overlaps, block=256, device="cpu"):
         if e < n: suppressed[e:] |= over[kb, e - s:].any(0)
     return keep
 
-MAX_PAIRS = 2_000_000  # above this many candidate pairs the dense blocked path is used
-
-def _intersecting_pairs(b, max_pairs=MAX_PAIRS):
-    "Index pairs (i, j), i < j, of boxes whose overlap is positive along x and y; None if there are more than `max_pairs` x-candidates."
-    n = len(b)
-    x1s, xo = torch.sort(b[:, 0], stable=True)
-    pos = torch.arange(n, device=b.device)
-    cnt = (torch.searchsorted(x1s, b[xo, 2].contiguous(), side="left") - pos - 1).clamp(min=0)  # later starts before my x2
-    total = int(cnt.sum())
-    if total > max_pairs: return None
-    ii = torch.repeat_interleave(pos, cnt)
-    jj = ii + 1 + torch.arange(total, device=b.device) - (torch.cumsum(cnt, 0) - cnt)[ii]
-    a, c = xo[ii], xo[jj]
-    ok = (torch.min(b[a, 3], b[c, 3]) > torch.max(b[a, 1], b[c, 1])) & (torch.min(b[a, 2], b[c, 2]) > torch.max(b[a, 0], b[c, 0]))
-    a, c = a[ok], c[ok]
-    return torch.min(a, c), torch.max(a, c)
+def _resolve_edges(n, p, q, device="cpu"):
+    "Keep mask of greedy suppression along edges p -> q (p before q): the fixed point of keep[q] = not any(keep[p])."
+    keep = torch.ones(n, dtype=torch.bool, device=device)
+    while True:
+        sup = torch.zeros(n, dtype=torch.bool, device=device)
+        sup[q[keep[p]]] = True
+        if torch.equal(~sup, keep): return keep
+        keep = ~sup
 
 def _pair_metric(b, p, q, metric="IOU"):
     "IoU or IOS of box pairs (p[k], q[k]); same arithmetic as `box_iou`; a zero denominator gives 0 for IOS."
-    inter = ((torch.min(b[p, 2], b[q, 2]) - torch.max(b[p, 0], b[q, 0])).clamp(min=0) *
-             (torch.min(b[p, 3], b[q, 3]) - torch.max(b[p, 1], b[q, 1])).clamp(min=0))
-    area = box_area(b)
-    if metric == "IOU": return inter / (area[p] + area[q] - inter)
-    den = torch.min(area[p], area[q])
+    x1, y1, x2, y2 = b.T.contiguous()
+    g = lambda v, i: v.index_select(0, i)  # several times faster than v[i] on the CPU
+    inter = ((torch.min(g(x2, p), g(x2, q)) - torch.max(g(x1, p), g(x1, q))).clamp(min=0) *
+             (torch.min(g(y2, p), g(y2, q)) - torch.max(g(y1, p), g(y1, q))).clamp(min=0))
+    area = (x2 - x1) * (y2 - y1)
+    ap, aq = g(area, p), g(area, q)
+    if metric == "IOU": return inter / (ap + aq - inter)
+    den = torch.min(ap, aq)
     return torch.where(den > 0, inter / den.clamp(min=torch.finfo(inter.dtype).tiny), torch.zeros_like(inter))
 
 def _compute_boxes(boxes):
@@ -183,24 +178,96 @@ def _iou_above(iou, t):
     if iou.device.type == "cpu": return iou.double() > t
     return iou > torch.tensor(t, dtype=torch.float32).item()
 
-def _resolve_edges(n, p, q, device="cpu"):
-    "Keep mask of greedy suppression along edges p -> q (p before q): the fixed point of keep[q] = not any(keep[p])."
-    keep = torch.ones(n, dtype=torch.bool, device=device)
-    while True:
-        sup = torch.zeros(n, dtype=torch.bool, device=device)
-        sup[q[keep[p]]] = True
-        if torch.equal(~sup, keep): return keep
-        keep = ~sup
+# %% ../nbs/08_fusion.ipynb #cbc89820
+def _spread(cnt):
+    "The items of runs of lengths `cnt`: (run, offset in the run), e.g. [2, 0, 1] -> ([0, 0, 2], [0, 1, 0])."
+    run = torch.repeat_interleave(torch.arange(len(cnt), device=cnt.device), cnt)
+    return run, torch.arange(len(run), device=cnt.device) - (torch.cumsum(cnt, 0) - cnt).index_select(0, run)
 
-def _nms_torch(boxes, scores, iou_threshold, block=256, sparse=True):
-    "Pure-torch greedy NMS with torchvision's semantics (pairs of intersecting boxes; dense blocked fallback)."
+def _up(v): return torch.nextafter(v, torch.full_like(v, math.inf))
+
+class _BoxRows:
+    "Boxes `b[ids]` in rows of equal count along y1, sorted by x1 inside a row: the boxes that can intersect a query lie in one run per row."
+    def __init__(self, b, ids, row_frac=0.5):
+        bb, m = b[ids], len(ids)
+        self.b, self.m = b, m
+        self.W, self.H = _up((bb[:, 2] - bb[:, 0]).max()), _up((bb[:, 3] - bb[:, 1]).max())  # >= every real width, height
+        self.x1s, xr = torch.sort(bb[:, 0])
+        self.y1s, yr = torch.sort(bb[:, 1])
+        ar = torch.arange(m, device=b.device)
+        rank_x, rank_y = torch.empty_like(ar), torch.empty_like(ar)
+        rank_x[xr], rank_y[yr] = ar, ar
+        span = float(self.y1s[-1] - self.y1s[0])
+        per = m * float(self.H) * row_frac / span if span > 0 else m  # rows about row_frac * H tall
+        self.per_row = max(1, min(m, math.ceil(per))) if math.isfinite(per) else m
+        self.keys, ko = torch.sort(rank_y // self.per_row * m + rank_x)
+        self.ids = ids[ko]
+
+    def runs(self, q):
+        "Candidates of query boxes `q` as runs of the index: (query number, start, end), by query."
+        x1, y1, x2, y2 = self.b[q].T
+        xlo = torch.searchsorted(self.x1s, x1 - self.W)                  # ranks with x1_j >= x1_i - W ...
+        xhi = torch.searchsorted(self.x1s, x2.contiguous())              # ... and x1_j < x2_i
+        r0 = torch.searchsorted(self.y1s, y1 - self.H) // self.per_row   # rows with y1_j in [y1_i - H, y2_i)
+        r1 = torch.div(torch.searchsorted(self.y1s, y2.contiguous()) - 1, self.per_row, rounding_mode="floor")
+        qq, r = _spread(torch.where(xhi > xlo, r1 - r0 + 1, 0).clamp(min=0))
+        r = (r0.index_select(0, qq) + r) * self.m
+        return (qq, torch.searchsorted(self.keys, r + xlo.index_select(0, qq)),
+                torch.searchsorted(self.keys, r + xhi.index_select(0, qq)))
+
+    def pairs(self, qq, lo, hi):
+        "(query number, indexed box) for every candidate in the runs."
+        run, off = _spread(hi - lo)
+        return qq.index_select(0, run), self.ids.index_select(0, lo.index_select(0, run) + off)
+
+def _box_levels(b, ids, base=4.):
+    "One `_BoxRows` per size group (longer side in [base^L, base^(L+1))) of boxes `b[ids]`; zero-area boxes are left out: they suppress nothing."
+    w, h = b[ids, 2] - b[ids, 0], b[ids, 3] - b[ids, 1]
+    pos = (w > 0) & (h > 0)
+    lvl = torch.floor(torch.log(torch.max(w, h).double()) / math.log(base))
+    return [_BoxRows(b, ids[pos & (lvl == L)]) for L in lvl[pos].unique()]
+
+# %% ../nbs/08_fusion.ipynb #9ff74618
+SWEEP_BUDGET = 1 << 16  # candidate pairs per block of the sparse path: its memory bound
+
+def _sweep_greedy(b, suppresses, budget=SWEEP_BUDGET, with_owner=False, first=1024):
+    "Keep mask of greedy suppression over boxes `b` sorted by priority, where `suppresses(i, j)` (i before j) holds only for intersecting boxes; with `with_owner`, also the first kept box that removes each removed box (-1 for kept ones)."
+    n, dev = len(b), b.device
+    keep, gone = torch.zeros(n, dtype=torch.bool, device=dev), torch.zeros(n, dtype=torch.bool, device=dev)
+    owner = torch.full((n,), n, dtype=torch.long, device=dev)
+    s, levels, indexed, p = 0, [], 0, first
+    while s < n:
+        alive = s + (~gone[s:]).nonzero().flatten()                     # not decided yet, not suppressed
+        if len(alive) == 0: break
+        if indexed == 0 or len(alive) <= indexed // 2: levels, indexed = _box_levels(b, alive), len(alive)
+        q = alive[:p]
+        runs = [lv.runs(q) for lv in levels]
+        cnt = torch.zeros(len(q), dtype=torch.long, device=dev)
+        for qq, lo, hi in runs: cnt.index_add_(0, qq, hi - lo)
+        k = max(1, int(torch.searchsorted(torch.cumsum(cnt, 0), budget, right=True)))  # as many queries as fit the budget
+        p = 2 * p if k == len(q) else max(first, 2 * k)
+        q, e = q[:k], (int(alive[k]) if k < len(alive) else n)
+        ij = [lv.pairs(*(x[:int(torch.searchsorted(qq, k))] for x in (qq, lo, hi))) for lv, (qq, lo, hi) in zip(levels, runs)]
+        i, j = torch.cat([q[:0]] + [q.index_select(0, a) for a, _ in ij]), torch.cat([q[:0]] + [c for _, c in ij])
+        f = ((j > i) & ~gone.index_select(0, j)).nonzero().flatten(); i, j = i[f], j[f]
+        f = suppresses(i, j).nonzero().flatten(); i, j = i[f], j[f]
+        inner = j < e
+        kq = _resolve_edges(k, torch.searchsorted(q, i[inner]), torch.searchsorted(q, j[inner]), dev)  # greedy inside the block
+        keep[q[kq]] = True
+        f = keep.index_select(0, i)                                      # edges from kept boxes
+        gone[j[f & ~inner]] = True
+        if with_owner: owner.scatter_reduce_(0, j[f], i[f], reduce="amin")
+        s = e
+    if not with_owner: return keep
+    owner[keep] = -1
+    return keep, owner
+
+def _nms_torch(boxes, scores, iou_threshold, block=256, sparse=True, budget=SWEEP_BUDGET):
+    "Pure-torch greedy NMS with torchvision's semantics (sparse blocks over intersecting boxes; dense blocked fallback)."
     order = torch.sort(scores, descending=True, stable=True).indices
     b = _compute_boxes(boxes)[order]
-    pairs = _intersecting_pairs(b) if sparse and iou_threshold >= 0 else None
-    if pairs is not None:
-        p, q = pairs
-        e = _iou_above(_pair_metric(b, p, q), iou_threshold)
-        keep = _resolve_edges(len(b), p[e], q[e], b.device)
+    if sparse and iou_threshold >= 0 and len(b) ** 2 > budget:  # where all pairs fit the budget, one dense block is quicker
+        keep = _sweep_greedy(b, lambda i, j: _iou_above(_pair_metric(b, i, j), iou_threshold), budget)
     else: keep = _greedy_keep(len(b), lambda s, e: _iou_above(box_iou(b[s:e], b[s:]), iou_threshold), block, b.device)
     return order[keep]
 
@@ -261,19 +328,12 @@ def _pair_match(a, b, metric):
     den = min(aa, ab) if metric == "IOS" else aa + ab - inter
     return inter / den if den > 0 else 0.
 
-def _nmm_groups(b, l, metric, t, class_aware=True, sparse=True):
+def _nmm_groups(b, l, metric, t, class_aware=True, sparse=True, budget=SWEEP_BUDGET):
     "Greedy grouping over score-sorted boxes: keep mask, and for every removed box the position of the kept box that takes it (-1 for kept)."
     n = len(b)
-    pairs = _intersecting_pairs(b) if sparse and t > 0 else None
-    if pairs is not None:  # t > 0: only intersecting boxes can match
-        p, q = pairs
-        e = (_pair_metric(b, p, q, metric) >= t) & ((l[p] == l[q]) if class_aware else True)
-        p, q = p[e], q[e]
-        keep = _resolve_edges(n, p, q, b.device)
-        owner = torch.full((n,), n, dtype=torch.long, device=b.device)
-        owner.scatter_reduce_(0, q[keep[p]], p[keep[p]], reduce="amin")  # the first kept box that matches
-        owner[keep] = -1
-        return keep, owner
+    if sparse and t > 0 and n * n > budget:  # t > 0: only intersecting boxes can match
+        match = lambda i, j: (_pair_metric(b, i, j, metric) >= t) & ((l[i] == l[j]) if class_aware else True)
+        return _sweep_greedy(b, match, budget, with_owner=True)
     same = (lambda i, j: l[i][:, None] == l[j][None, :]) if class_aware else (lambda i, j: True)
     keep = _greedy_keep(n, lambda s, e: (_match_matrix(b[s:e], b[s:], metric) >= t) & same(slice(s, e), slice(s, None)), device=b.device)
     kpos, rest = keep.nonzero().flatten(), (~keep).nonzero().flatten()
