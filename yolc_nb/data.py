@@ -65,7 +65,7 @@ def box_iou(boxes1, boxes2) -> torch.Tensor:
 
 # %% ../nbs/01_data.ipynb #45dc4300
 def find_shared_data(start=None) -> Path | None:
-    "The folder with the real VisDrone layouts: `$YOLC_NB_SHARED_DATA`, else `shared/data` beside a parent folder, else `None`."
+    "The optional folder with the real VisDrone layouts (from SAHI's test data): `$YOLC_NB_SHARED_DATA`, else `shared/data` beside a parent folder, else `None`."
     env = os.environ.get("YOLC_NB_SHARED_DATA")
     if env: return Path(env) if Path(env).is_dir() else None
     p = Path(start or Path.cwd()).resolve()

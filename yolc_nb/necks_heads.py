@@ -188,11 +188,11 @@ def decoder_memory_table(batch:int, num_keypoints:int=20, output_size=512, query
             ("final_upsample", (B, d3, H, W), 3 * d3 * px(1), False),
             ("heatmap_head", (B, K, H, W), 0, True)]
     return [dict(module=m, shape=s, output_bytes=math.prod(s) * bytes_per_element,
-                 saved_bytes=n * bytes_per_element, in_seed=seen) for m, s, n, seen in rows]
+                 saved_bytes=n * bytes_per_element, in_draft=seen) for m, s, n, seen in rows]
 
 def memory_totals(rows:list[dict]) -> dict:
-    "Sums of a memory table, in bytes: the rows the design note lists, all outputs, all saved for backward."
-    return dict(seed_rows=sum(r["output_bytes"] for r in rows if r["in_seed"]),
+    "Sums of a memory table, in bytes: the rows the kit's first draft lists, all outputs, all saved for backward."
+    return dict(draft_rows=sum(r["output_bytes"] for r in rows if r["in_draft"]),
                 outputs=sum(r["output_bytes"] for r in rows), saved=sum(r["saved_bytes"] for r in rows))
 
 # %% ../nbs/03_necks_heads.ipynb #366eb197
@@ -237,16 +237,16 @@ def count_macs(model:nn.Module, *inputs) -> int:
 
 # %% ../nbs/03_necks_heads.ipynb #73ceebee
 def plot_memory_table(rows:list[dict], title:str="") -> plt.Figure:
-    "Bar chart of a `decoder_memory_table`: output MiB (hatched if the design note omits it) and MiB saved for backward."
+    "Bar chart of a `decoder_memory_table`: output MiB (red if the kit's first draft omits it) and MiB saved for backward."
     fig, ax = plt.subplots(figsize=(7, 3))
     xs = range(len(rows))
     ax.bar([x - 0.2 for x in xs], [r["output_bytes"] / 2 ** 20 for r in rows], 0.4, label="output",
-           color=["C0" if r["in_seed"] else "C3" for r in rows])
+           color=["C0" if r["in_draft"] else "C3" for r in rows])
     ax.bar([x + 0.2 for x in xs], [r["saved_bytes"] / 2 ** 20 for r in rows], 0.4, label="saved for backward", color="C1")
     ax.set_xticks(list(xs), [r["module"] for r in rows], rotation=30, ha="right", fontsize=8)
     ax.set_ylabel("MiB"); ax.legend(fontsize=8)
     t = memory_totals(rows)
-    ax.set_title(title or f"listed in the note {t['seed_rows'] / 2**20:.0f} MiB (red: not listed), all outputs "
+    ax.set_title(title or f"listed in the draft {t['draft_rows'] / 2**20:.0f} MiB (red: not listed), all outputs "
                  f"{t['outputs'] / 2**20:.0f} MiB, saved {t['saved'] / 2**20:.0f} MiB", fontsize=9)
     fig.tight_layout()
     return fig
@@ -332,8 +332,8 @@ def default_modules(device="meta") -> dict:
     "The configurations whose sizes the notebook and the benchmark report (built on `device`; `meta` allocates nothing)."
     with torch.device(device):
         return {"LightHRNet() (default)": LightHRNet(),
-                "LightHRNet(n_channels=64) (note's training config)": LightHRNet(n_channels=64),
-                "LightHRNet(n_channels=64, num_branches=3) (note's 3-branch config)": LightHRNet(n_channels=64, num_branches=3),
+                "LightHRNet(n_channels=64) (first draft's training config)": LightHRNet(n_channels=64),
+                "LightHRNet(n_channels=64, num_branches=3) (first draft's 3-branch config)": LightHRNet(n_channels=64, num_branches=3),
                 "LightHRNet(num_stages=3, num_branches=4)": LightHRNet(num_stages=3, num_branches=4),
                 "UNet() (default)": UNet(),
                 "MultiScaleDecoder(20, output_size=512)": MultiScaleDecoder(20),
