@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/evaluation.html.md"""
 
 # %% ../nbs/09_evaluation.ipynb #e7a10004
 from __future__ import annotations
-import contextlib, io, json, math, warnings
+import contextlib, copy, io, json, math, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -19,7 +19,8 @@ from .fusion import Detections, _check_dets
 
 # %% auto #0
 __all__ = ['AREA_RANGES', 'MAX_DETS', 'DEFAULT_MAX_DETS', 'IGNORE_RULES', 'AREA_FROM', 'precision_recall', 'coco_eval',
-           'evaluate', 'metrics_table', 'pr_curve', 'ignored_fraction', 'eval_model', 'evaluate_model']
+           'coco_metrics', 'evaluate', 'resample_eval', 'metrics_table', 'pr_curve', 'ignored_fraction', 'eval_model',
+           'evaluate_model']
 
 # %% ../nbs/09_evaluation.ipynb #8189adab
 AREA_RANGES = {
@@ -186,16 +187,34 @@ def coco_eval(gt, dets, area_ranges="coco", max_dets=None, ignore_rule="coco", a
         E.evaluate(); E.accumulate()
     return E
 
+def coco_metrics(E) -> dict:
+    "AP, AP50, AP75, AP per size range and AR at the largest maxDets of an accumulated `COCOeval`."
+    out = {"AP": _summarize(E, True), "AP50": _summarize(E, True, iou=0.5), "AP75": _summarize(E, True, iou=0.75)}
+    out.update({f"AP_{k}": _summarize(E, True, k) for k in E.params.areaRngLbl if k != "all"})
+    out["AR"] = _summarize(E, False)
+    return out
+
 def evaluate(gt, dets, area_ranges="coco", max_dets=None, ignore_rule="coco", area_from="field", cat_ids=None, verbose=False) -> dict:
     "COCO bbox metrics by pycocotools: AP, AP50, AP75, per-size APs and AR at the largest maxDets, with the named options of `coco_eval`."
     E = coco_eval(gt, dets, area_ranges, max_dets, ignore_rule, area_from, cat_ids, verbose)
-    ranges, max_dets = AREA_RANGES[area_ranges], tuple(E.params.maxDets)
-    out = {"AP": _summarize(E, True), "AP50": _summarize(E, True, iou=0.5), "AP75": _summarize(E, True, iou=0.75)}
-    out.update({f"AP_{k}": _summarize(E, True, k) for k in ranges if k != "all"})
-    out["AR"] = _summarize(E, False)
+    out, max_dets = coco_metrics(E), tuple(E.params.maxDets)
     if verbose:
         print(f"pycocotools, {area_ranges} ranges, maxDets {max_dets}, {ignore_rule} rule: " + ", ".join(f"{k} {v:.4f}" for k, v in out.items()))
     return out
+
+# %% ../nbs/09_evaluation.ipynb #381c8748
+def resample_eval(E, idx) -> "COCOeval":
+    "A copy of an evaluated `COCOeval`, accumulated over the images at positions `idx` of its image ids (repeats allowed), without matching again."
+    p0 = E._paramsEval
+    I0, A0, K0 = len(p0.imgIds), len(p0.areaRng), len(p0.catIds) if p0.useCats else 1
+    idx = [int(i) for i in idx]
+    if any(not 0 <= i < I0 for i in idx): raise ValueError(f"`idx` must hold positions in 0..{I0 - 1}; got {sorted(set(idx))[:5]}...")
+    R = copy.copy(E)
+    R.evalImgs = [E.evalImgs[k * A0 * I0 + a * I0 + i] for k in range(K0) for a in range(A0) for i in idx]
+    R.params, R._paramsEval = copy.deepcopy(E.params), copy.deepcopy(p0)
+    R.params.imgIds = R._paramsEval.imgIds = list(range(len(idx)))
+    with contextlib.redirect_stdout(io.StringIO()): R.accumulate()
+    return R
 
 # %% ../nbs/09_evaluation.ipynb #e7a10008
 def metrics_table(rows:dict, keys=("AP50", "AP", "AP_vt", "AP_t", "AP_s", "AR")) -> str:
