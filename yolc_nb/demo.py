@@ -230,28 +230,21 @@ def crop_diagnostic(model, ds, crop_source:str="predicted", crop_scale:float=1.5
                 objects=sum(len(g["boxes"]) for g in gt_all), crops=n_crops, crop_source=crop_source, crop_scale=crop_scale)
 
 # %% ../nbs/13_demo.ipynb #31f1493e
-def _redraw(gt:list, dets:list, idx) -> tuple:
-    "Ground truth and detections of the images at `idx` (repeats allowed), renumbered 1..n."
-    g = [dict(gt[i], image_id=k + 1) for k, i in enumerate(idx)]
-    d = [Detections(dets[i].boxes, dets[i].scores, dets[i].labels, k + 1) for k, i in enumerate(idx)]
-    return g, d
-
 def bootstrap_difference(gt:list, # ground-truth samples (dicts with `boxes`, `labels`, `image_id`), one per image
-                         dets_b:list, # `Detections` per image, in the order of `gt`
-                         dets_a:list|None=None, # the baseline's, same order; None: the spread of `dets_b`'s metric itself
+                         dets_b:list, # `Detections` per image (with the image ids of `gt`)
+                         dets_a:list|None=None, # the baseline's; None: the spread of `dets_b`'s metric itself
                          metric:str="AP50", n_boot:int=100, seed:int=0, **eval_kw) -> dict:
     "Paired bootstrap over images of `metric(b) - metric(a)`: the observed value, the bootstrap std and 95% interval."
     n = len(gt)
     for name, d in (("dets_b", dets_b), ("dets_a", dets_a)):
         if d is not None and len(d) != n: raise ValueError(f"`{name}` must hold one Detections per ground-truth image: {n}; got {len(d)}")
     eval_kw = {"area_ranges": "aitod", **eval_kw}
+    Es = [coco_eval(gt, d, **eval_kw) for d in (dets_b, dets_a) if d is not None]   # matched once; draws only re-pool
     def value(idx):
-        g, b = _redraw(gt, dets_b, idx)
-        v = evaluate(g, b, **eval_kw)[metric]
-        if dets_a is not None: v -= evaluate(*_redraw(gt, dets_a, idx), **eval_kw)[metric]
-        return v
+        v = [coco_metrics(resample_eval(E, idx))[metric] for E in Es]
+        return v[0] - v[1] if len(v) == 2 else v[0]
     rng = np.random.default_rng(seed)
-    obs, boots = value(np.arange(n)), np.array([value(rng.integers(0, n, n)) for _ in range(n_boot)])
+    obs, boots = value(range(n)), np.array([value(rng.integers(0, n, n)) for _ in range(n_boot)])
     lo, hi = np.percentile(boots, [2.5, 97.5])
     return dict(value=float(obs), std=float(boots.std()), low=float(lo), high=float(hi), n_images=n, n_boot=n_boot, metric=metric)
 
