@@ -411,6 +411,14 @@ class DistillDetector(nn.Module):
         losses.update(kd_losses(outs_s, outs_t, self.cfg, down_ratio=self.student.down_ratio))
         valid = [(min(H, int(m["img_shape"][0])), min(W, int(m["img_shape"][1]))) for m in metas]   # each image inside a padded batch
         self.last_crops = self.crops_for_kd(outs_s, outs_t, valid)
+        if self.cfg.kd_weight_local_refine == 0:   # no crop forward (it would move batch-norm statistics), no zero gradients
+            losses["loss_kd_local_refine"] = outs_s["box_refine"].new_zeros(())   # (weight decay would move parameters plain training leaves alone)
+        else:
+            losses["loss_kd_local_refine"] = self.cfg.kd_weight_local_refine * kd_local_refine(self._local_kd_pairs(img), self.student.down_ratio, like=self.student)
+        return losses
+
+    def _local_kd_pairs(self, img:torch.Tensor) -> list:
+        "(student, teacher) refine maps of every KD crop in `self.last_crops`; crops of one padded size share a forward."
         patches = [crop_img_tensor(img[b], c) for b, crops in enumerate(self.last_crops) for c in crops.tolist()]
         pairs = [None] * len(patches)
         for group in same_padded_size(patches, self.stride, self.crop_batch):   # crops of one padded size: one forward
@@ -418,8 +426,7 @@ class DistillDetector(nn.Module):
             r_s = self.student(x)["box_refine"]
             with torch.no_grad(): r_t = self.teacher(x)["box_refine"]
             for n, i in enumerate(group): pairs[i] = (r_s[n:n + 1], r_t[n:n + 1])
-        losses["loss_kd_local_refine"] = self.cfg.kd_weight_local_refine * kd_local_refine(pairs, self.student.down_ratio, like=self.student)
-        return losses
+        return pairs
 
     def simple_test(self, img, img_metas=None, **kw):
         "The student's `simple_test` (the teacher is for training only)."

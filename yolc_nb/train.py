@@ -522,8 +522,9 @@ def distill(cfg:TrainConfig|dict, model:nn.Module|None=None) -> dict:
     if model is None:
         torch.manual_seed(cfg.seed)
         student = build_model(cfg, nc, fetch_weights=cfg.resume is False)
-        teacher = None if cfg.teacher_model is None else build_model(cfg.teacher_model, nc, fetch_weights=False)   # weights: teacher_ckpt
-        model = DistillDetector(student, teacher, dataclasses.replace(cfg.distill, enable=True))
+        with torch.random.fork_rng(devices=[]):   # building the teacher draws random numbers, but not from the stream training uses
+            teacher = None if cfg.teacher_model is None else build_model(cfg.teacher_model, nc, fetch_weights=False)   # weights: teacher_ckpt
+            model = DistillDetector(student, teacher, dataclasses.replace(cfg.distill, enable=True))
     return fit(cfg, model, "distill", datasets)
 
 def evaluate_checkpoint(ckpt, # a checkpoint written by `train`/`distill` (or `save_checkpoint`)
