@@ -245,6 +245,8 @@ class YOLCDetector(nn.Module):
         "YOLC inference: global pass, LSM crops, local pass on each enlarged crop, remap and fusion. `img`: floats in 0..1, or uint8 pixels (divided by 255)."
         _check_batch(img)
         if fusion not in FUSION_METHODS: raise ValueError(f"`fusion` must be one of {FUSION_METHODS}; got {fusion!r}")
+        if not (isinstance(iou_threshold, (int, float)) and not isinstance(iou_threshold, bool) and 0 <= iou_threshold <= 1):
+            raise ValueError(f"`iou_threshold` must be an overlap in [0, 1]; got {iou_threshold!r}")
         cfg = lsm_config(lsm_cfg)
         was_training = self.training
         self.eval()

@@ -399,6 +399,8 @@ def yolc_fusion(global_dets:Detections, crop_dets, crops, scale=1.0) -> Detectio
 def fuse_detections(global_dets:Detections, patch_dets, crops, method="nms", iou_threshold=0.5, scale=1.0) -> Detections:
     "Merge global detections with per-crop detections (crop pixels, enlarged by `scale`) by `nms`, `greedy_nmm`, `yolc` or `concat`."
     if method not in FUSION_METHODS: raise ValueError(f"`method` must be one of {FUSION_METHODS}; got {method!r}")
+    t = _check_threshold(iou_threshold)
+    if not 0 <= t <= 1: raise ValueError(f"`iou_threshold` must be an overlap in [0, 1]; got {iou_threshold!r} (`nms` itself takes any number, as torchvision's does)")
     if method == "yolc": return yolc_fusion(global_dets, patch_dets, crops, scale)
     _, local = _remap_patches(global_dets, patch_dets, crops, scale)
     both = Detections.cat([global_dets, local], image_id=global_dets.image_id)
