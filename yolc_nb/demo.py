@@ -17,14 +17,14 @@ from .backbones import count_parameters
 from .kd_losses import render_kd_maps
 from .evaluation import evaluate_model, metrics_table, pr_curve
 from .detector import detector_config, draw_detections, pad_batch
-from .fusion import Detections, fuse_detections, _remap_patches
+from .fusion import Detections, fuse_detections, inside_crops, _remap_patches
 from .lsm_crop import find_crops, gt_crops, lsm_config
 from .evaluation import evaluate, coco_eval, coco_metrics, resample_eval
 from .train import TrainConfig, DataConfig, train, distill, build_datasets, summarize_run
 
 # %% auto #0
-__all__ = ['DEMO_SETTINGS', 'FUSION_RULES', 'demo_figures', 'run_demo', 'inside_crops', 'centres_in_crops', 'crop_passes',
-           'crop_diagnostic', 'bootstrap_difference', 'render_crop_diagnostic']
+__all__ = ['DEMO_SETTINGS', 'FUSION_RULES', 'demo_figures', 'run_demo', 'centres_in_crops', 'crop_passes', 'crop_diagnostic',
+           'bootstrap_difference', 'render_crop_diagnostic']
 
 # %% ../nbs/13_demo.ipynb #735a4dc5
 DEMO_SETTINGS = {
@@ -163,15 +163,6 @@ def run_demo(out="runs/demo", quick:bool=False, seed:int=0, progress:bool=True, 
                 report=out / "report.md", settings=s, diagnostic=dict(diag, oracle=oracle), bootstrap=boot)
 
 # %% ../nbs/13_demo.ipynb #437ec630
-def inside_crops(boxes:torch.Tensor, # [N, 4] xyxy
-                 crops:torch.Tensor, # [M, 4] xywh
-                ) -> torch.Tensor: # [N] bool: the box lies wholly inside at least one crop
-    "Which boxes lie wholly inside some crop."
-    b, c = boxes.reshape(-1, 4).float(), torch.as_tensor(crops, dtype=torch.float32).reshape(-1, 4)
-    if not len(c): return torch.zeros(len(b), dtype=torch.bool)
-    return ((b[:, None, 0] >= c[None, :, 0]) & (b[:, None, 1] >= c[None, :, 1]) &
-            (b[:, None, 2] <= c[None, :, 0] + c[None, :, 2]) & (b[:, None, 3] <= c[None, :, 1] + c[None, :, 3])).any(1)
-
 def centres_in_crops(d:Detections, crops) -> Detections:
     "The detections whose box centre lies inside some crop."
     ctr = (d.boxes[:, :2] + d.boxes[:, 2:]) / 2

@@ -24,7 +24,7 @@ except Exception:  # a dependency, but a broken install (compiled ops that do no
 
 # %% auto #0
 __all__ = ['SWEEP_BUDGET', 'MATCH_METRICS', 'FUSION_METHODS', 'Detections', 'remap_bboxes_to_full', 'nms', 'batched_nms',
-           'greedy_nmm', 'yolc_fusion', 'fuse_detections', 'render_fusion', 'fusion_viewer']
+           'greedy_nmm', 'inside_crops', 'yolc_fusion', 'fuse_detections', 'render_fusion', 'fusion_viewer']
 
 # %% ../nbs/08_fusion.ipynb #b22b8f63
 def _check_dets(boxes, scores, labels=None):
@@ -388,13 +388,19 @@ def _remap_patches(global_dets, patch_dets, crops, scale):
     remapped = [remap_bboxes_to_full(d, c[k, :2], scale) for k, d in enumerate(patch_dets)]
     return c, Detections.cat(remapped, image_id=global_dets.image_id) if remapped else Detections.empty(global_dets.image_id)
 
+def inside_crops(boxes:torch.Tensor, # [N, 4] xyxy
+                 crops:torch.Tensor, # [M, 4] xywh
+                ) -> torch.Tensor: # [N] bool: the box lies wholly inside at least one crop
+    "Which boxes lie wholly inside some crop (YOLC's containment test)."
+    b, c = boxes.reshape(-1, 4).float(), torch.as_tensor(crops, dtype=torch.float32, device=boxes.device).reshape(-1, 4)
+    if not len(c): return torch.zeros(len(b), dtype=torch.bool, device=boxes.device)
+    return ((b[:, None, 0] >= c[None, :, 0]) & (b[:, None, 1] >= c[None, :, 1]) &
+            (b[:, None, 2] <= c[None, :, 0] + c[None, :, 2]) & (b[:, None, 3] <= c[None, :, 1] + c[None, :, 3])).any(1)
+
 def yolc_fusion(global_dets:Detections, crop_dets, crops, scale=1.0) -> Detections:
     "YOLC's published fusion: every remapped crop detection, plus the global detections not wholly inside a crop."
     c, local = _remap_patches(global_dets, crop_dets, crops, scale)
-    g = global_dets.boxes
-    inside = ((g[:, None, 0] >= c[None, :, 0]) & (g[:, None, 1] >= c[None, :, 1]) &
-              (g[:, None, 2] <= c[None, :, 0] + c[None, :, 2]) & (g[:, None, 3] <= c[None, :, 1] + c[None, :, 3])).any(1)
-    return Detections.cat([local, global_dets[~inside]], image_id=global_dets.image_id)
+    return Detections.cat([local, global_dets[~inside_crops(global_dets.boxes, c)]], image_id=global_dets.image_id)
 
 def fuse_detections(global_dets:Detections, patch_dets, crops, method="nms", iou_threshold=0.5, scale=1.0) -> Detections:
     "Merge global detections with per-crop detections (crop pixels, enlarged by `scale`) by `nms`, `greedy_nmm`, `yolc` or `concat`."
