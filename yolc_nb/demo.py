@@ -23,8 +23,9 @@ from .evaluation import evaluate, coco_eval, coco_metrics, resample_eval
 from .train import TrainConfig, DataConfig, train, distill, build_datasets, summarize_run
 
 # %% auto #0
-__all__ = ['DEMO_SETTINGS', 'FUSION_RULES', 'demo_figures', 'run_demo', 'centres_in_crops', 'crop_passes', 'crop_diagnostic',
-           'bootstrap_difference', 'render_crop_diagnostic']
+__all__ = ['DEMO_SETTINGS', 'FUSION_RULES', 'KD_VARIANTS', 'CROP_STUDY_ROWS', 'demo_figures', 'prepare_demo', 'run_demo',
+           'centres_in_crops', 'crop_passes', 'crop_diagnostic', 'bootstrap_difference', 'render_crop_diagnostic',
+           'kd_ablation', 'kd_ablation_table', 'render_kd_ablation', 'crop_study', 'render_crop_study']
 
 # %% ../nbs/13_demo.ipynb #735a4dc5
 DEMO_SETTINGS = {
@@ -78,6 +79,21 @@ def demo_figures(models:dict, val_ds, out_dir, n_images:int=2, score_thr:float=0
             _save_png(fig, out_dir / f"{key}.png", 100); files[key] = f"{key}.png"
     return files
 
+# %% ../nbs/13_demo.ipynb #10d6d40e
+def prepare_demo(out, quick:bool=False, seed:int=0, progress:bool=True, log=print, **overrides) -> dict:
+    "The demo's data (`out/data`) and teacher (`out/teacher`), as `run_demo` makes them; returns the settings and the teacher's run."
+    s = {**DEMO_SETTINGS["quick" if quick else "full"], **overrides}
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    summ = write_synthetic(out / "data", s["n_train"], s["n_val"], s["size"], seed=seed, progress=False, object_scale=s["object_scale"])
+    timings = {"data": time.time() - t0}
+    log(f"data: {summ['train']['images']} + {summ['val']['images']} images of {s['size'][0]}x{s['size'][1]} -> {out / 'data'}")
+    t0 = time.time()
+    r = train(_demo_cfg(s, out, s["teacher"], s["teacher_steps"], "teacher", seed, progress))
+    timings["teacher"] = time.time() - t0
+    log(f"teacher: {summarize_run(r)} ({timings['teacher']:.0f} s)")
+    return dict(settings=s, teacher=r, timings=timings)
+
 # %% ../nbs/13_demo.ipynb #7f5bcdaf
 def _demo_model(spec, upsample:int) -> dict:
     "A `detector_config` from a preset name or (preset name, overrides)."
@@ -92,16 +108,10 @@ def _demo_cfg(s:dict, out:Path, preset, steps:int, name:str, seed:int, progress:
 def run_demo(out="runs/demo", quick:bool=False, seed:int=0, progress:bool=True, log=print, **overrides) -> dict:
     "The end-to-end demo (see above); returns the metrics per model and pass, the timings and the report path."
     t_start = time.time()
-    s = {**DEMO_SETTINGS["quick" if quick else "full"], **overrides}
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    timings = {}
-    t0 = time.time()
-    summ = write_synthetic(out / "data", s["n_train"], s["n_val"], s["size"], seed=seed, progress=False, object_scale=s["object_scale"])
-    timings["data"] = time.time() - t0
-    log(f"data: {summ['train']['images']} + {summ['val']['images']} images of {s['size'][0]}x{s['size'][1]} -> {out / 'data'}")
-    runs = {}
+    out = Path(out)
+    p = prepare_demo(out, quick, seed, progress, log, **overrides)
+    s, timings, runs = p["settings"], dict(p["timings"]), {"teacher": p["teacher"]}
     for name, fn, preset, steps, extra in (
-            ("teacher", train, s["teacher"], s["teacher_steps"], {}),
             ("student (KD)", distill, s["student"], s["student_steps"], dict(distill=dict(teacher_ckpt=str(out / "teacher" / "last.pt")))),
             ("student (no KD)", train, s["student"], s["student_steps"], {})):
         t0 = time.time()
@@ -256,5 +266,89 @@ def render_crop_diagnostic(results:dict, # {name: `crop_diagnostic` result}, e.g
     ax.axvline(1.5, color="grey", lw=0.5, ls=":"); ax.axvline(1.5 + len(FUSION_RULES), color="grey", lw=0.8)
     ax.set_ylabel(metric); ax.set_ylim(0, 1); ax.legend(fontsize=7)
     ax.set_title("the crops' regions: global vs local pass (mechanism), then fusion (plumbing); right: whole images", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/13_demo.ipynb #a594d5b4
+KD_VARIANTS = {   # name: the KD weights that differ from `DistillConfig`'s defaults (1.0, 0.1, 0.1); None: plain training
+    "no KD": None,
+    "heatmap only": dict(kd_weight_global_coarse=0., kd_weight_local_refine=0.),
+    "coarse only": dict(kd_weight_global_hm=0., kd_weight_local_refine=0.),
+    "refine only": dict(kd_weight_global_hm=0., kd_weight_global_coarse=0.),
+    "all three": {},
+}
+
+def kd_ablation(out, # a folder holding `prepare_demo`'s data and teacher
+                settings:dict, seeds=(0, 1, 2), variants:dict=KD_VARIANTS, progress:bool=True, log=print) -> dict:
+    "Train the demo's student once per seed and KD variant; the metrics (global and +crops) per variant, one per seed."
+    from tqdm.auto import tqdm
+    out, s = Path(out), settings
+    ckpt = out / "teacher" / "last.pt"
+    if not ckpt.is_file(): raise FileNotFoundError(f"no teacher at {ckpt}: run `prepare_demo({str(out)!r})` first")
+    res, t0 = {v: [] for v in variants}, time.time()
+    jobs = [(seed, v) for seed in seeds for v in variants]
+    for seed, v in tqdm(jobs, desc="KD ablation", disable=not progress):
+        w = variants[v]
+        name = f"ablation_seed{seed}_" + v.replace(" ", "_")
+        if w is None: r = train(_demo_cfg(s, out, s["student"], s["student_steps"], name, seed, False))
+        else: r = distill(_demo_cfg(s, out, s["student"], s["student_steps"], name, seed, False, distill=dict(teacher_ckpt=str(ckpt), **w)))
+        res[v].append(r["metrics"])
+        log(f"seed {seed}, {v}: AP50 {r['metrics']['global']['AP50']:.3f} global, {r['metrics']['crops']['AP50']:.3f} +crops")
+    return dict(metrics=res, seeds=list(seeds), seconds=time.time() - t0)
+
+# %% ../nbs/13_demo.ipynb #39991424
+def _paired(res:dict, metric:str, pass_:str, base:str="no KD") -> dict:
+    "Per variant: the metric per seed and its paired difference to `base`."
+    v = {k: np.array([m[pass_][metric] for m in ms]) for k, ms in res["metrics"].items()}
+    return {k: (x, x - v[base]) for k, x in v.items()}
+
+def kd_ablation_table(res:dict, metric:str="AP50", base:str="no KD") -> str:
+    "Markdown: mean ± sample SD over seeds, global and +crops, and the paired difference to `base` (+crops) with its per-seed values."
+    g, c = _paired(res, metric, "global", base), _paired(res, metric, "crops", base)
+    sd = lambda x: x.std(ddof=1) if len(x) > 1 else float("nan")
+    rows = [f"| KD terms | {metric} global | {metric} +crops | − {base}, +crops | per seed ({', '.join(map(str, res['seeds']))}) |", "|---|---:|---:|---:|---|"]
+    for k in g:
+        d = c[k][1]
+        rows.append(f"| {k} | {g[k][0].mean():.3f} ± {sd(g[k][0]):.3f} | {c[k][0].mean():.3f} ± {sd(c[k][0]):.3f} | "
+                    + ("—" if k == base else f"{d.mean():+.3f} ± {sd(d):.3f}") + " | " + ", ".join(f"{x:.3f}" for x in c[k][0]) + " |")
+    return "\n".join(rows)
+
+def render_kd_ablation(res:dict, metric:str="AP50", base:str="no KD") -> Figure:
+    "The paired difference to `base` (+crops) per KD variant: one dot per seed, the mean as a bar."
+    c = {k: d for k, (x, d) in _paired(res, metric, "crops", base).items() if k != base}
+    fig = Figure(figsize=(6, 2.8)); ax = fig.subplots()
+    for i, (k, d) in enumerate(c.items()):
+        ax.bar(i, d.mean(), 0.6, color="C0" if d.mean() >= 0 else "C3", alpha=0.35)
+        ax.scatter(np.full(len(d), i) + np.linspace(-0.12, 0.12, len(d)), d, color="k", s=14, zorder=3)
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.set_xticks(range(len(c)), list(c), fontsize=8); ax.set_ylabel(f"{metric} +crops − {base}")
+    ax.set_title(f"distilled minus plain student, paired by seed ({len(res['seeds'])} seeds; dots: seeds, bars: mean)", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/13_demo.ipynb #f4717ff5
+CROP_STUDY_ROWS = ("global, in crops", "local, in crops", "global, everywhere", "fused nms, everywhere")
+
+def crop_study(models:dict, # {name: detector}, e.g. teachers trained with and without crop augmentation
+               ds, scales=(1., 1.5, 2.), metric:str="AP50", progress:bool=True) -> dict:
+    "`metric` of the global and local pass in the crops and of NMS fusion everywhere, per model and crop scale."
+    from tqdm.auto import tqdm
+    out = {m: {} for m in models}
+    for m, sc in tqdm([(m, sc) for m in models for sc in scales], desc="crop study", disable=not progress):
+        d = crop_diagnostic(models[m], ds, crop_scale=sc, fusions=("nms",))
+        out[m][float(sc)] = {r: d["metrics"][r][metric] for r in CROP_STUDY_ROWS}
+    return dict(results=out, scales=[float(s) for s in scales], metric=metric)
+
+def render_crop_study(study:dict) -> Figure:
+    "One panel per model: the study's rows against the crop scale."
+    ms = list(study["results"])
+    fig = Figure(figsize=(3.4 * len(ms), 2.9)); axs = np.atleast_1d(fig.subplots(1, len(ms), sharey=True))
+    for ax, m in zip(axs, ms):
+        for j, r in enumerate(CROP_STUDY_ROWS):
+            ys = [study["results"][m][s][r] for s in study["scales"]]
+            ax.plot(study["scales"], [y if y >= 0 else np.nan for y in ys], "o-" if "in crops" in r else "s--",   # -1: no objects there
+                    color=f"C{j}", label=r, ms=4)
+        ax.set_title(m, fontsize=8); ax.set_xlabel("crop scale"); ax.set_xticks(study["scales"])
+    axs[0].set_ylabel(study["metric"]); axs[0].legend(fontsize=7)
     fig.tight_layout()
     return fig
