@@ -1,6 +1,6 @@
 "Helpers shared by the scripts in `tests/`: the repo's notebooks, nbdev's cell directives and the cells nbdev-test skips."
 from __future__ import annotations
-import json, re, socket, tomllib
+import json, re, socket, time, tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -64,3 +64,41 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+# stored outputs (tests/refresh_outputs.py writes them, tests/check_outputs.py checks them)
+OUTPUT_KEY = "yolc_nb"          # cell metadata: {"source_sha256": <first 16 hex digits of the source's sha256>}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+def source_hash(cell) -> str:
+    "The first 16 hex digits of the sha256 of a cell's source: which source its stored outputs came from."
+    import hashlib
+    return hashlib.sha256(cell_source(cell).encode("utf-8")).hexdigest()[:16]
+
+def stored_hash(cell) -> str | None:
+    return (cell.get("metadata", {}).get(OUTPUT_KEY) or {}).get("source_sha256")
+
+SLOW_CELL_S = 120        # a cell nbdev-test runs must finish within this; longer work belongs in a `#| slow` cell
+
+def quiet_client():
+    """nbclient's NotebookClient without its Output-widget mimic, timing each cell (`cell_seconds`, by cell id).
+
+The mimic sends a comm message on the shell channel for every output it routes into an Output widget (as
+`interactive(f, {"auto_display": True})` makes), from the task that reads IOPub, while the other task waits
+for the cell's `execute_reply` on that same zmq socket; when the send comes between the reply's arrival and
+the waiting poll's wake-up, the poll is not woken (zmq signals readiness edge-triggered) and the reply is read
+only when the poll times out: the cell "passes" after the whole cell timeout. Without the mimic nothing is
+sent on the shell channel during a cell, and what the widget's function displays lands in the cell's outputs."""
+    from nbclient import NotebookClient
+
+    class Client(NotebookClient):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            self.comm_open_handlers = {}
+            self.cell_seconds = {}
+
+        async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+            t0 = time.time()
+            try: return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+            finally: self.cell_seconds[cell.get("id", str(cell_index))] = time.time() - t0
+    return Client
+

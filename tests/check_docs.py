@@ -11,6 +11,9 @@ Quarto cannot be installed offline, so this checks the step before it. In a temp
 - no absolute path of a machine (`/work/`, `/tmp/`, `/root/`, `/home/`) appears in a processed file;
 - every notebook, as committed and as processed, has `metadata.widgets` only with its `state` key
   (GitHub cannot render a notebook whose widget metadata lacks it);
+- every figure stored in a notebook (an image output of a cell the docs show, i.e. not `#| hide`) is in the
+  processed notebook (GitHub and the docs site show stored outputs; `tests/refresh_outputs.py` stores them);
+- the reading-order page (`nbs/00-reading-order.qmd`) is processed and links every notebook but index once;
 - with `--require-colab`: every notebook but index has the Colab install cell and the "Open in Colab" badge.
 
     python tests/check_docs.py [--require-colab] [--keep]
@@ -31,6 +34,21 @@ MACHINE_PATH_RE = re.compile(r"(?<![\w.])/(?:work|tmp|root|home)/")
 WIDGET_MIME = "application/vnd.jupyter.widget-state+json"
 BILINGUAL = "07_kd_losses"
 COLAB_MARK, BADGE_MARK = "google.colab", "colab.research.google.com/github/"
+ORDER_PAGE = "00-reading-order.qmd"
+LINK_RE = re.compile(r"\]\(([\w.-]+\.ipynb)\)")
+
+def images_by_cell(nb: dict, shown_only: bool) -> dict:
+    "{cell id: number of image/png outputs} of the code cells (only those the docs show when `shown_only`)."
+    return {c.get("id"): sum("image/png" in o.get("data", {}) for o in c.get("outputs", [])) for c in nb["cells"]
+            if c["cell_type"] == "code" and not (shown_only and "hide" in directives(c))}
+
+def order_problems(text: str, names: list[str]) -> list[str]:
+    "Problems of the reading-order page: notebooks it does not link, links it repeats or that lead nowhere."
+    links = LINK_RE.findall(text)
+    probs = [f"no link to {n}" for n in names if n not in links]
+    probs += [f"{n} linked {links.count(n)} times" for n in sorted(set(links)) if links.count(n) > 1]
+    probs += [f"a link to {n}, which is not a notebook in nbs/" for n in sorted(set(links)) if n not in names]
+    return probs
 
 def log(*a): print(*a, flush=True)
 
@@ -136,6 +154,13 @@ def main(argv=None) -> int:
             ck(f"no nbdev directive left visible: {p.name}", not left, "; ".join(left[:10]))
             prob = widget_state_problem(nb)
             ck(f"widget state (processed): {p.name}", not prob, prob)
+            want, got = images_by_cell(load_nb(p), shown_only=True), images_by_cell(nb, shown_only=False)
+            lost = [f"cell {k}: {n} image(s) stored, {got.get(k, 0)} processed" for k, n in want.items() if n and got.get(k, 0) < n]
+            ck(f"stored figures kept: {p.name} ({sum(want.values())} figure(s))", not lost, "\n".join(lost))
+        order = proc / ORDER_PAGE
+        if ck(f"reading-order page processed: {ORDER_PAGE}", order.exists(), f"no _proc/{ORDER_PAGE}"):
+            probs = order_problems(order.read_text(encoding="utf-8"), [p.name for p in nbs if p.name != "index.ipynb"])
+            ck(f"reading-order page links every notebook once: {ORDER_PAGE}", not probs, "\n".join(probs))
         hits = []
         for f in sorted(proc.rglob("*")):
             if f.is_file() and f.suffix in (".ipynb", ".md", ".qmd", ".yml", ".yaml", ".html", ".json", ".txt"):

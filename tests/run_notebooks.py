@@ -6,7 +6,9 @@
    needs, linked into the venv (Colab too has torch preinstalled; `--torch install`: pip install the same version);
 3. install the wheel with its `dev` extra (NOT editable) and register the venv's ipykernel under a temporary prefix;
 4. run each notebook of a temporary copy of `nbs/` (and `recipes/` beside it) with nbclient, cwd = that copy, skipping the cells nbdev-test skips
-   (`tst_flags` from pyproject, e.g. `#| slow`, `#| gpu`, and `#| eval: false`); `#| export` cells run as written.
+   (`tst_flags` from pyproject, e.g. `#| slow`, `#| gpu`, and `#| eval: false`); `#| export` cells run as written;
+   a cell over 120 s fails its notebook. nbclient runs without its Output-widget mimic (`_nbutil.quiet_client`
+   says why: with it a widget cell could wait for the whole cell timeout, 600 s, and then pass).
 
     python tests/run_notebooks.py [NOTEBOOK ...] [--torch link|install] [--keep] [--shared-data] [--timeout S]
 
@@ -17,7 +19,7 @@ import argparse, os, re, shutil, subprocess, sys, tempfile, time, venv
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _nbutil import NBS, REPO, load_nb, nbdev_config, notebooks, strip_skipped, tst_flags  # noqa: E402
+from _nbutil import NBS, REPO, SLOW_CELL_S, load_nb, nbdev_config, notebooks, quiet_client, strip_skipped, tst_flags  # noqa: E402
 
 KERNEL = "yolc-nb-wheel"
 SRC_FILES = ("pyproject.toml", "README.md", "LICENSE", "MANIFEST.in", "setup.py", "setup.cfg")
@@ -125,19 +127,22 @@ def fast_tmp():
     except OSError: return None
 
 def run_one(path: Path, kernel_dir: Path, timeout: int, flags: set[str]):
-    "Execute one notebook (a copy in a temporary nbs/ folder) with nbclient; returns (ok, seconds, message)."
-    from nbclient import NotebookClient
+    """Execute one notebook (a copy in a temporary nbs/ folder) with nbclient; returns (ok, seconds, message).
+    A cell over SLOW_CELL_S seconds fails the notebook (work that long belongs in a `#| slow` cell)."""
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     import nbformat
     os.environ["JUPYTER_PATH"] = str(kernel_dir / "share" / "jupyter")
     nb = nbformat.read(path, as_version=4)
     removed = strip_skipped(nb, flags)
     t0 = time.time()
-    client = NotebookClient(nb, kernel_name=KERNEL, timeout=timeout, startup_timeout=120,
+    client = quiet_client()(nb, kernel_name=KERNEL, timeout=timeout, startup_timeout=120,
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute()
-        return True, time.time() - t0, f"{removed} cell(s) skipped" if removed else ""
+        slow_id, slowest = max(client.cell_seconds.items(), key=lambda kv: kv[1], default=("-", 0.))
+        if slowest > SLOW_CELL_S:
+            return False, time.time() - t0, f"cell {slow_id} took {slowest:.0f} s, over {SLOW_CELL_S} s: make it faster or mark it `#| slow`"
+        return True, time.time() - t0, (f"{removed} cell(s) skipped; " if removed else "") + f"slowest cell {slowest:.1f} s ({slow_id})"
     except CellExecutionError as e:
         lines = [l for l in re.sub(r"\x1b\[[0-9;]*m", "", str(e)).splitlines() if l.strip()]   # no ANSI colours
         return False, time.time() - t0, "\n".join(lines[-25:])

@@ -445,7 +445,7 @@ def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=
                     losses = net(img, batch["meta"], boxes, labels, ignore)
                 loss = sum(losses.values())
                 if not torch.isfinite(loss):
-                    raise FloatingPointError(f"the loss is {loss.item()} at step {step}: " + ", ".join(f"{k}={float(v):.4g}" for k, v in losses.items()))
+                    raise FloatingPointError(f"the loss is {loss.item()} at step {step}: " + ", ".join(f"{k}={float(v.detach()):.4g}" for k, v in losses.items()))
                 opt.zero_grad(set_to_none=True)
                 scaler.scale(loss).backward()
                 if cfg.grad_clip is not None:

@@ -1,0 +1,114 @@
+#!/usr/bin/env python
+"""Check the outputs stored in the notebooks (written by `tests/refresh_outputs.py`); runs nothing.
+
+For every notebook in nbs/:
+- every code cell nbdev-test runs has stored outputs from its current source: its metadata's
+  `yolc_nb.source_sha256` equals the hash of its source (a cell edited since the last refresh fails);
+  a skipped cell (`#| slow`, `#| gpu`, `eval: false`) may have no outputs, but outputs it has must be current;
+- every cell that draws a figure has an image output: its last statement shows a figure (a call of a kit
+  function that returns a matplotlib Figure or an ipywidgets widget, or a name bound to one in the cell), or
+  it draws with pyplot (`plt.subplots(`, `plt.figure(` outside a function) and does not close the figure;
+- no widget view is stored (GitHub cannot render one; the widget's figure is stored as an image instead),
+  no error output, no absolute path of this machine;
+- the notebook is under 3 MB.
+
+    python tests/check_outputs.py [NOTEBOOK ...]
+
+Prints one line per notebook (and one per problem), then `N passed, N failed`; exit status 1 on any failure.
+"""
+from __future__ import annotations
+import argparse, ast, importlib, inspect, pkgutil, re, sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _nbutil import NBS, WIDGET_VIEW, cell_source, load_nb, notebooks, skipped_by_nbdev_test, source_hash, stored_hash  # noqa: E402
+
+MAX_NB_BYTES = 3 * 2**20
+MACHINE_PATH_RE = re.compile(r"(?<![\w.])/(?:work|tmp|root|home)/")
+
+def figure_makers() -> set[str]:
+    "Names of the kit's functions that return a matplotlib Figure or an ipywidgets widget."
+    import yolc_nb
+    names = set()
+    for m in pkgutil.iter_modules(yolc_nb.__path__):
+        if m.name.startswith("_") or m.name == "cli": continue
+        mod = importlib.import_module(f"yolc_nb.{m.name}")
+        for name, f in vars(mod).items():
+            if not inspect.isfunction(f) or f.__module__ != mod.__name__: continue
+            ret = str(inspect.signature(f).return_annotation)
+            try: src = inspect.getsource(f)
+            except (OSError, TypeError): src = ""
+            if "Figure" in ret or re.search(r"return\s+(\w+\.)?interactive\(", src): names.add(name)
+    return names
+
+def _called(node) -> str | None:
+    if isinstance(node, ast.Call):
+        f = node.func
+        return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+    return None
+
+def _top_level_calls(tree) -> set[str]:
+    "`plt.<name>` calls outside function and class definitions (those run when the cell runs)."
+    out, todo = set(), list(tree.body)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)): continue
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name) and n.func.value.id == "plt":
+            out.add(n.func.attr)
+        todo.extend(ast.iter_child_nodes(n))
+    return out
+
+def shows_figure(src: str, makers: set[str]) -> bool:
+    "True when a cell's source displays a figure (see the module's docstring)."
+    code = "\n".join(l for l in src.splitlines() if not l.lstrip().startswith(("#|", "%", "!")))
+    try: tree = ast.parse(code)
+    except SyntaxError: return False
+    plt_calls = _top_level_calls(tree)
+    if plt_calls & {"subplots", "figure"} and "close" not in plt_calls: return True
+    if not tree.body or not isinstance(last := tree.body[-1], ast.Expr): return False
+    if _called(last.value) in makers or _called(last.value) == "display": return True
+    if isinstance(last.value, ast.Name):     # `w = heatmap_explorer(...)` ... `w`
+        for st in tree.body:
+            if isinstance(st, ast.Assign) and any(isinstance(t, ast.Name) and t.id == last.value.id for t in st.targets) \
+                    and _called(st.value) in makers: return True
+    return False
+
+def problems(path: Path, makers: set[str]) -> list[str]:
+    nb, out = load_nb(path), []
+    if (size := path.stat().st_size) > MAX_NB_BYTES: out.append(f"{size / 2**20:.1f} MB, over {MAX_NB_BYTES // 2**20} MB")
+    for i, c in enumerate(nb["cells"]):
+        if c["cell_type"] != "code": continue
+        where = f"cell {i} ({c.get('id')})"
+        skipped, outs = skipped_by_nbdev_test(c), c.get("outputs", [])
+        if (not skipped or outs) and stored_hash(c) != source_hash(c):
+            out.append(f"{where}: outputs not from the current source (stored hash {stored_hash(c)}, source {source_hash(c)})")
+        if not skipped and shows_figure(cell_source(c), makers) and not any("image/png" in o.get("data", {}) for o in outs):
+            out.append(f"{where}: draws a figure but stores no image")
+        for o in outs:
+            if WIDGET_VIEW in o.get("data", {}): out.append(f"{where}: a widget view is stored (GitHub cannot render it)")
+            if o.get("output_type") == "error": out.append(f"{where}: an error is stored: {o.get('ename')}: {o.get('evalue', '')[:120]}")
+            text = o.get("text", "") if o.get("output_type") == "stream" else "".join(
+                v if isinstance(v, str) else "".join(v) for k, v in o.get("data", {}).items() if k.startswith("text/"))
+            text = text if isinstance(text, str) else "".join(text)
+            if m := MACHINE_PATH_RE.search(text): out.append(f"{where}: a machine path in an output: ...{text[max(0, m.start() - 30):m.end() + 30]!r}")
+    return out
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("notebooks", nargs="*", help="notebook names in nbs/ (default: all)")
+    a = ap.parse_args(argv)
+    names = [Path(n).name if n.endswith(".ipynb") else f"{n}.ipynb" for n in a.notebooks]
+    paths = [NBS / n for n in names] if names else notebooks()
+    makers, failed = figure_makers(), 0
+    for p in paths:
+        probs = problems(p, makers)
+        failed += bool(probs)
+        print(f"{'FAIL' if probs else 'pass'}  {p.name}" + "".join(f"\n      {q}" for q in probs[:20])
+              + (f"\n      ... and {len(probs) - 20} more" if len(probs) > 20 else ""), flush=True)
+    if failed: print("refresh the stored outputs: python tests/refresh_outputs.py NOTEBOOK")
+    print(f"{len(paths) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
