@@ -169,6 +169,8 @@ def main(argv=None) -> int:
     t_all = time.time()
     os.environ.pop("MPLBACKEND", None)      # the kernel uses matplotlib's inline backend, as in Colab
     os.environ.pop("PYTHONPATH", None)
+    # one torch thread in the kernels: on 2 shared cores 2 threads can run many times slower than 1, and a cell must stay under 120 s
+    os.environ.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     if args.shared_data:
         for q in (REPO, *REPO.parents):
             if (q / "shared" / "data").is_dir(): os.environ["YOLC_NB_SHARED_DATA"] = str(q / "shared" / "data"); break
