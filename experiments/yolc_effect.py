@@ -2,10 +2,15 @@
 
 Trains the demo's teacher (with YOLC's crop augmentation) and a second teacher without it, runs the crop
 diagnostic at crop scales 1, 1.5 and 2 for both, then trains the demo's student once per seed and KD variant
-(`yolc_nb.demo.KD_VARIANTS`: no KD, each term alone, all three). Prints the tables, writes `results.json`,
-`report.md` and the figures under --out. About 40 minutes on one CPU thread.
+(`yolc_nb.demo.KD_VARIANTS`: no KD, each term alone, all three). Prints the tables, writes `NAME.md`,
+`NAME.json` and the figures under --out. About 40 minutes on one CPU thread.
 
     python experiments/yolc_effect.py --out runs/yolc_effect --seeds 0 1 2 --threads 1
+
+`--kd-only` runs the KD ablation alone, on the data and teacher already in --out when they are there (made by
+a first run: a second process can add seeds beside it), with `--student-steps` and `--variants` to change it:
+
+    python experiments/yolc_effect.py --out runs/yolc_effect --kd-only --seeds 3 4 --name seeds34
 """
 import argparse, datetime, json, os, platform, sys, time
 from pathlib import Path
@@ -17,50 +22,88 @@ def main(argv=None):
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="student seeds (data and teachers use seed 0)")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (default 1: reproducible tables)")
     ap.add_argument("--quick", action="store_true", help="the demo's quick settings: a smoke test of the script, not a result")
-    ap.add_argument("--images", default=None, help="also copy the figures into this folder (e.g. nbs/images)")
+    ap.add_argument("--kd-only", action="store_true", help="only the KD ablation (reusing --out's data and teacher if there)")
+    ap.add_argument("--student-steps", type=int, default=None, help="training steps of each student (default: the demo's)")
+    ap.add_argument("--teacher-steps", type=int, default=None, help="training steps of the teacher(s) (default: the demo's)")
+    ap.add_argument("--variants", nargs="+", default=None, help="KD variants to train (default: all of KD_VARIANTS)")
+    ap.add_argument("--merge", nargs="+", default=None, metavar="JSON",
+                    help="no training: merge the KD ablations of these result files (disjoint seeds) into one table and figure")
+    ap.add_argument("--name", default="report", help="stem of the report, results and figure files (default: report)")
+    ap.add_argument("--images", default=None, help="also copy the figures into this folder (e.g. nbs/images), as yolc_effect_NAME_*.png")
     a = ap.parse_args(argv)
-    if len(set(a.seeds)) < 2: ap.error(f"--seeds: at least two distinct seeds are needed for a spread; got {a.seeds}")
+    if len(set(a.seeds)) < 2 and not a.kd_only: ap.error(f"--seeds: at least two distinct seeds are needed for a spread; got {a.seeds}")
+    for f in ("student_steps", "teacher_steps"):
+        if getattr(a, f) is not None and getattr(a, f) < 1: ap.error(f"--{f.replace('_', '-')} must be a positive integer; got {getattr(a, f)}")
     import torch
     from yolc_nb.core import atomic_write, set_threads
-    from yolc_nb.demo import (prepare_demo, _demo_cfg, _save_png, kd_ablation, kd_ablation_table, render_kd_ablation,
-                              crop_study, render_crop_study)
+    from yolc_nb.demo import (DEMO_SETTINGS, KD_VARIANTS, prepare_demo, _demo_cfg, _save_png, kd_ablation, kd_ablation_table,
+                              render_kd_ablation, crop_study, render_crop_study)
     from yolc_nb.train import train, build_datasets, DataConfig, summarize_run
+    variants = KD_VARIANTS if a.variants is None else a.variants
+    if bad := [v for v in variants if v not in KD_VARIANTS]: ap.error(f"--variants: {bad} not in {list(KD_VARIANTS)}")
+    if "no KD" not in variants: ap.error("--variants must include 'no KD' (the paired baseline)")
+    variants = {v: KD_VARIANTS[v] for v in variants}
     set_threads(a.threads)
     out = Path(a.out)
+    if a.merge:
+        from yolc_nb.demo import merge_ablations
+        for f in a.merge:
+            if not Path(f).is_file(): ap.error(f"--merge: no result file {f}")
+        abl = [json.loads(Path(f).read_text())["kd_ablation"] for f in a.merge]
+        ab = merge_ablations(*abl)
+        md = [f"# The KD ablation, {len(a.merge)} runs merged (students seeds {ab['seeds']})", "", kd_ablation_table(ab), "",
+              f"![KD ablation]({a.name}_kd_ablation.png)", ""]
+        _save_png(render_kd_ablation(ab), out / f"{a.name}_kd_ablation.png", 100)
+        if a.images: _save_png(render_kd_ablation(ab), Path(a.images) / f"yolc_effect_{a.name}_kd_ablation.png", 100)
+        atomic_write(out / f"{a.name}.md", "\n".join(md)); atomic_write(out / f"{a.name}.json", json.dumps(dict(kd_ablation=ab), indent=1, default=float))
+        print("\n".join(md)); return 0
     if out.exists() and not out.is_dir(): ap.error(f"--out must be a folder; {out} is a file")
     t_start = time.time()
-    p = prepare_demo(out, quick=a.quick, seed=0, progress=False)
-    s = p["settings"]
-    t0 = time.time()
-    no_aug = train(_demo_cfg({**s, "crop_aug": False}, out, s["teacher"], s["teacher_steps"], "teacher_no_crop_aug", 0, False))
-    print(f"teacher without crop augmentation: {summarize_run(no_aug)} ({time.time() - t0:.0f} s)")
-    _, val = build_datasets(DataConfig(train=str(out / "data"), size=s["size"]))
-    teachers = {"teacher, crop aug": p["teacher"]["model"].eval(), "teacher, no crop aug": no_aug["model"].eval()}
-    cs = crop_study(teachers, val, progress=False)
-    ab = kd_ablation(out, s, seeds=a.seeds, progress=False)
+    md, res, figs = [], {}, {}
+    reuse = a.kd_only and (out / "teacher" / "last.pt").is_file() and (out / "data").is_dir()
+    if reuse:
+        s = dict(DEMO_SETTINGS["quick" if a.quick else "full"], **({"teacher_steps": a.teacher_steps} if a.teacher_steps else {}))
+        print(f"reusing the data and teacher in {out} (the teacher is not checked against --teacher-steps)")
+    else:
+        p = prepare_demo(out, quick=a.quick, seed=0, progress=False, **({"teacher_steps": a.teacher_steps} if a.teacher_steps else {}))
+        s = p["settings"]
+    if a.student_steps: s = {**s, "student_steps": a.student_steps}
+    if not a.kd_only:
+        t0 = time.time()
+        no_aug = train(_demo_cfg({**s, "crop_aug": False}, out, s["teacher"], s["teacher_steps"], "teacher_no_crop_aug", 0, False))
+        print(f"teacher without crop augmentation: {summarize_run(no_aug)} ({time.time() - t0:.0f} s)")
+        _, val = build_datasets(DataConfig(train=str(out / "data"), size=s["size"]))
+        teachers = {"teacher, crop aug": p["teacher"]["model"].eval(), "teacher, no crop aug": no_aug["model"].eval()}
+        cs = crop_study(teachers, val, progress=False)
+        figs["crop_study"] = render_crop_study(cs)
+        crop_rows = ["| teacher | crop scale | " + " | ".join(next(iter(next(iter(cs["results"].values())).values()))) + " |",
+                     "|---|---:|" + "---:|" * 4]
+        crop_rows += [f"| {m} | {sc:g} | " + " | ".join(f"{v:.3f}" if v >= 0 else "—" for v in r.values()) + " |"
+                      for m, per in cs["results"].items() for sc, r in per.items()]
+        md += [f"Teachers ({s['teacher_steps']} steps, seed 0), AP50 global / +crops: with crop augmentation "
+               f"{p['teacher']['metrics']['global']['AP50']:.3f} / {p['teacher']['metrics']['crops']['AP50']:.3f}, without "
+               f"{no_aug['metrics']['global']['AP50']:.3f} / {no_aug['metrics']['crops']['AP50']:.3f}.", "",
+               "## Crop scale and crop augmentation (AP50; in crops: objects wholly inside the LSM crops)", "", *crop_rows, "",
+               f"![crop study]({a.name}_crop_study.png)", ""]
+        res.update(crop_study=cs, teachers={k: r["metrics"] for k, r in (("crop aug", p["teacher"]), ("no crop aug", no_aug))})
+    ab = kd_ablation(out, s, seeds=a.seeds, variants=variants, progress=False)
+    figs["kd_ablation"] = render_kd_ablation(ab)
+    md += [f"## Which KD term carries the effect (AP50, mean ± sample SD over seeds; students {s['student_steps']} steps)", "",
+           kd_ablation_table(ab), "", f"![KD ablation]({a.name}_kd_ablation.png)", ""]
+    res["kd_ablation"] = ab
+    for key, fig in figs.items():
+        _save_png(fig, out / f"{a.name}_{key}.png", 100)
+        if a.images: _save_png(fig, Path(a.images) / f"yolc_effect_{a.name}_{key}.png", 100)
+    total = time.time() - t_start
+    cmd = (f"python experiments/yolc_effect.py --seeds {' '.join(map(str, a.seeds))} --threads {a.threads}" + " --kd-only" * a.kd_only
+           + " --quick" * a.quick + (f" --student-steps {a.student_steps}" if a.student_steps else "")
+           + (f" --teacher-steps {a.teacher_steps}" if a.teacher_steps else "")
+           + (" --variants " + " ".join(f"'{v}'" for v in a.variants) if a.variants else "") + f" --name {a.name}")
     env = (f"{datetime.date.today()}, {platform.machine()} CPU, {os.cpu_count()} cores, torch {torch.__version__}, "
            f"{torch.get_num_threads()} thread(s), data and teachers seed 0, students seeds {a.seeds}")
-    figs = {"kd_ablation.png": render_kd_ablation(ab), "crop_study.png": render_crop_study(cs)}
-    for name, fig in figs.items():
-        _save_png(fig, out / name, 100)
-        if a.images: _save_png(fig, Path(a.images) / f"yolc_effect_{name}", 100)
-    crop_rows = ["| teacher | crop scale | " + " | ".join(next(iter(next(iter(cs["results"].values())).values()))) + " |",
-                 "|---|---:|" + "---:|" * 4]
-    crop_rows += [f"| {m} | {sc:g} | " + " | ".join(f"{v:.3f}" if v >= 0 else "—" for v in r.values()) + " |"
-                  for m, per in cs["results"].items() for sc, r in per.items()]
-    tbl = kd_ablation_table(ab)
-    total = time.time() - t_start
-    md = ["# The YOLC effect on the demo's scenes", "", f"`python experiments/yolc_effect.py --seeds {' '.join(map(str, a.seeds))} "
-          f"--threads {a.threads}`: {env}; {total:.0f} s.", "",
-          f"Teachers ({s['teacher_steps']} steps, seed 0), AP50 global / +crops: with crop augmentation {p['teacher']['metrics']['global']['AP50']:.3f} / "
-          f"{p['teacher']['metrics']['crops']['AP50']:.3f}, without {no_aug['metrics']['global']['AP50']:.3f} / {no_aug['metrics']['crops']['AP50']:.3f}.", "",
-          "## Crop scale and crop augmentation (AP50; in crops: objects wholly inside the LSM crops)", "", *crop_rows, "",
-          "![crop study](crop_study.png)", "", "## Which KD term carries the effect (AP50, mean ± sample SD over seeds)", "", tbl, "",
-          "![KD ablation](kd_ablation.png)", ""]
-    atomic_write(out / "report.md", "\n".join(md))
-    res = dict(env=env, seconds=total, crop_study=cs, kd_ablation=ab,
-               teachers={k: r["metrics"] for k, r in (("crop aug", p["teacher"]), ("no crop aug", no_aug))})
-    atomic_write(out / "results.json", json.dumps(res, indent=1, default=float))
+    md = ["# The YOLC effect on the demo's scenes", "", f"`{cmd}`: {env}; {total:.0f} s.", "", *md]
+    atomic_write(out / f"{a.name}.md", "\n".join(md))
+    atomic_write(out / f"{a.name}.json", json.dumps(dict(env=env, seconds=total, settings=s, **res), indent=1, default=float))
     print("\n".join(md))
 
 
