@@ -36,7 +36,7 @@ def main(argv=None):
         if getattr(a, f) is not None and getattr(a, f) < 1: ap.error(f"--{f.replace('_', '-')} must be a positive integer; got {getattr(a, f)}")
     import torch
     from yolc_nb.core import atomic_write, set_threads
-    from yolc_nb.demo import (DEMO_SETTINGS, KD_VARIANTS, prepare_demo, _demo_cfg, _save_png, kd_ablation, kd_ablation_table,
+    from yolc_nb.demo import (DEMO_SETTINGS, KD_VARIANTS, prepare_demo, _demo_cfg, _save_png, kd_ablation, kd_ablation_table, crop_gain_table,
                               render_kd_ablation, crop_study, render_crop_study)
     from yolc_nb.train import train, build_datasets, DataConfig, summarize_run
     variants = KD_VARIANTS if a.variants is None else a.variants
@@ -46,12 +46,13 @@ def main(argv=None):
     set_threads(a.threads)
     out = Path(a.out)
     if a.merge:
-        from yolc_nb.demo import merge_ablations
+        from yolc_nb.demo import merge_ablations, crop_gain_table
         for f in a.merge:
             if not Path(f).is_file(): ap.error(f"--merge: no result file {f}")
         abl = [json.loads(Path(f).read_text())["kd_ablation"] for f in a.merge]
         ab = merge_ablations(*abl)
         md = [f"# The KD ablation, {len(a.merge)} runs merged (students seeds {ab['seeds']})", "", kd_ablation_table(ab), "",
+              "What the crops add to each student run:", "", crop_gain_table(ab), "",
               f"![KD ablation]({a.name}_kd_ablation.png)", ""]
         _save_png(render_kd_ablation(ab), out / f"{a.name}_kd_ablation.png", 100)
         if a.images: _save_png(render_kd_ablation(ab), Path(a.images) / f"yolc_effect_{a.name}_kd_ablation.png", 100)
@@ -89,7 +90,8 @@ def main(argv=None):
     ab = kd_ablation(out, s, seeds=a.seeds, variants=variants, progress=False)
     figs["kd_ablation"] = render_kd_ablation(ab)
     md += [f"## Which KD term carries the effect (AP50, mean ± sample SD over seeds; students {s['student_steps']} steps)", "",
-           kd_ablation_table(ab), "", f"![KD ablation]({a.name}_kd_ablation.png)", ""]
+           kd_ablation_table(ab), "", "What the crops add to each student run:", "", crop_gain_table(ab), "",
+           f"![KD ablation]({a.name}_kd_ablation.png)", ""]
     res["kd_ablation"] = ab
     for key, fig in figs.items():
         _save_png(fig, out / f"{a.name}_{key}.png", 100)

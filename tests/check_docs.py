@@ -13,6 +13,7 @@ Quarto cannot be installed offline, so this checks the step before it. In a temp
   (GitHub cannot render a notebook whose widget metadata lacks it);
 - every figure stored in a notebook (an image output of a cell the docs show, i.e. not `#| hide`) is in the
   processed notebook (GitHub and the docs site show stored outputs; `tests/refresh_outputs.py` stores them);
+- every image a markdown cell (or the reading-order page) links by a relative path exists under nbs/;
 - the reading-order page (`nbs/00-reading-order.qmd`) is processed and links every notebook but index once;
 - with `--require-colab`: every notebook but index has the Colab install cell and the "Open in Colab" badge.
 
@@ -36,6 +37,11 @@ BILINGUAL = "07_kd_losses"
 COLAB_MARK, BADGE_MARK = "google.colab", "colab.research.google.com/github/"
 ORDER_PAGE = "00-reading-order.qmd"
 LINK_RE = re.compile(r"\]\(([\w.-]+\.ipynb)\)")
+IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?!https?:)([^)\s]+)")
+
+def missing_images(text: str, base: Path) -> list[str]:
+    "The relative image paths of markdown `text` that do not exist under `base`."
+    return [m for m in IMAGE_RE.findall(text) if not (base / m).is_file()]
 
 def images_by_cell(nb: dict, shown_only: bool) -> dict:
     "{cell id: number of image/png outputs} of the code cells (only those the docs show when `shown_only`)."
@@ -111,6 +117,12 @@ def main(argv=None) -> int:
             src = [cell_source(c) for c in load_nb(p)["cells"]]
             ok = any(COLAB_MARK in s for s in src[:3]) and any(BADGE_MARK in s for s in src[:4])
             ck(f"colab cell and badge: {p.name}", ok, "run tests/add_colab_cells.py")
+
+    for p in [*nbs, NBS / ORDER_PAGE]:
+        text = p.read_text(encoding="utf-8") if p.suffix == ".qmd" else "\n".join(
+            cell_source(c) for c in load_nb(p)["cells"] if c["cell_type"] == "markdown")
+        miss = missing_images(text, NBS)
+        ck(f"linked images exist: {p.name}", not miss, "missing: " + ", ".join(miss))
 
     tmp = Path(tempfile.mkdtemp(prefix="yolc_nb_docs_"))
     try:

@@ -25,7 +25,8 @@ from .train import TrainConfig, DataConfig, train, distill, build_datasets, summ
 # %% auto #0
 __all__ = ['DEMO_SETTINGS', 'FUSION_RULES', 'KD_VARIANTS', 'CROP_STUDY_ROWS', 'demo_figures', 'prepare_demo', 'run_demo',
            'centres_in_crops', 'crop_passes', 'crop_diagnostic', 'bootstrap_difference', 'render_crop_diagnostic',
-           'kd_ablation', 'kd_ablation_table', 'render_kd_ablation', 'crop_study', 'render_crop_study']
+           'kd_ablation', 'kd_ablation_table', 'render_kd_ablation', 'merge_ablations', 'crop_gain_table', 'crop_study',
+           'render_crop_study']
 
 # %% ../nbs/13_demo.ipynb #735a4dc5
 DEMO_SETTINGS = {
@@ -325,6 +326,28 @@ def render_kd_ablation(res:dict, metric:str="AP50", base:str="no KD") -> Figure:
     ax.set_title(f"distilled minus plain student, paired by seed ({len(res['seeds'])} seeds; dots: seeds, bars: mean)", fontsize=8)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/13_demo.ipynb #5f9d4440
+def merge_ablations(*results:dict) -> dict:
+    "One `kd_ablation` result from several over disjoint seeds (e.g. two processes run side by side): the variants all share."
+    if not results: raise ValueError("merge_ablations needs at least one kd_ablation result")
+    seeds = [s for r in results for s in r["seeds"]]
+    if len(set(seeds)) != len(seeds): raise ValueError(f"the results must cover disjoint seeds; got {[r['seeds'] for r in results]}")
+    common = [v for v in results[0]["metrics"] if all(v in r["metrics"] for r in results)]
+    return dict(metrics={v: [m for r in results for m in r["metrics"][v]] for v in common}, seeds=seeds,
+                seconds=sum(r.get("seconds", 0.) for r in results))
+
+# %% ../nbs/13_demo.ipynb #194f22af
+def crop_gain_table(res:dict, metrics=("AP50", "AP_vt", "AP_t")) -> str:
+    "Markdown: what the crops add to each student run (+crops minus global), mean ± sample SD over seeds per variant and over all runs."
+    sd = lambda x: x.std(ddof=1) if len(x) > 1 else float("nan")
+    gains = {v: {k: np.array([m["crops"][k] - m["global"][k] for m in ms]) for k in metrics} for v, ms in res["metrics"].items()}
+    gains["all runs"] = {k: np.concatenate([g[k] for g in gains.values()]) for k in metrics}
+    rows = ["| student | runs | " + " | ".join(f"{k}: +crops − global" for k in metrics) + " |", "|---|---:|" + "---:|" * len(metrics)]
+    for v, g in gains.items():
+        n = len(g[metrics[0]])
+        rows.append(f"| {v} | {n} | " + " | ".join(f"{g[k].mean():+.3f} ± {sd(g[k]):.3f} ({int((g[k] > 0).sum())} of {n} up)" for k in metrics) + " |")
+    return "\n".join(rows)
 
 # %% ../nbs/13_demo.ipynb #f4717ff5
 CROP_STUDY_ROWS = ("global, in crops", "local, in crops", "global, everywhere", "fused nms, everywhere")
