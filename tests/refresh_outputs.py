@@ -33,10 +33,12 @@ def path_scrubber(roots: dict):
     "A function that replaces `roots` ({absolute path: replacement}) and any other absolute path of this machine in text."
     pairs = sorted(((str(k), v) for k, v in roots.items()), key=lambda kv: -len(kv[0]))
     site = re.compile(r"(?<![\w.])/\S*?/site-packages/")
+    cell = re.compile(r"(?<![\w.])/tmp/ipykernel_\d+/\d+\.py")               # the file name ipykernel gives a cell
+    tmp = re.compile(r"(?<![\w.])/(?:tmp|dev/shm)/[^/\s'\"),:]+")           # a temporary folder: keep what lies under it
     other = re.compile(r"(?<![\w.])/(?:work|tmp|root|home|dev/shm)/[^\s'\"),:]*")
     def scrub(s: str) -> str:
         for k, v in pairs: s = s.replace(k, v)
-        return other.sub("<path>", site.sub("site-packages/", s))
+        return other.sub("<path>", tmp.sub("<tmp>", cell.sub("<cell>", site.sub("site-packages/", s))))
     return scrub
 
 def tidy_outputs(outputs: list, scrub) -> list:
