@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/demo.html.md"""
 
 # %% ../nbs/13_demo.ipynb #de30001d
 from __future__ import annotations
-import io, os, time
+import io, math, os, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -284,6 +284,11 @@ def kd_ablation(out, # a folder holding `prepare_demo`'s data and teacher
     "Train the demo's student once per seed and KD variant; the metrics (global and +crops) per variant, one per seed."
     from tqdm.auto import tqdm
     out, s = Path(out), settings
+    seeds = list(seeds)
+    if not seeds or len(set(seeds)) != len(seeds) or not all(isinstance(x, (int, np.integer)) for x in seeds):
+        raise ValueError(f"`seeds` must be distinct integers, at least one; got {seeds!r}")
+    if not variants or not all(w is None or isinstance(w, dict) for w in variants.values()):
+        raise ValueError(f"`variants` must map names to KD weight overrides (a dict) or None (plain training); got {variants!r}")
     ckpt = out / "teacher" / "last.pt"
     if not ckpt.is_file(): raise FileNotFoundError(f"no teacher at {ckpt}: run `prepare_demo({str(out)!r})` first")
     res, t0 = {v: [] for v in variants}, time.time()
@@ -300,18 +305,20 @@ def kd_ablation(out, # a folder holding `prepare_demo`'s data and teacher
 # %% ../nbs/13_demo.ipynb #39991424
 def _paired(res:dict, metric:str, pass_:str, base:str="no KD") -> dict:
     "Per variant: the metric per seed and its paired difference to `base`."
+    if base not in res["metrics"]: raise ValueError(f"`base` must be one of the variants {list(res['metrics'])}; got {base!r}")
     v = {k: np.array([m[pass_][metric] for m in ms]) for k, ms in res["metrics"].items()}
     return {k: (x, x - v[base]) for k, x in v.items()}
+
+def _sd(x): return x.std(ddof=1) if len(x) > 1 else float("nan")   # sample SD; undefined for one value
 
 def kd_ablation_table(res:dict, metric:str="AP50", base:str="no KD") -> str:
     "Markdown: mean ± sample SD over seeds, global and +crops, and the paired difference to `base` (+crops) with its per-seed values."
     g, c = _paired(res, metric, "global", base), _paired(res, metric, "crops", base)
-    sd = lambda x: x.std(ddof=1) if len(x) > 1 else float("nan")
     rows = [f"| KD terms | {metric} global | {metric} +crops | − {base}, +crops | per seed ({', '.join(map(str, res['seeds']))}) |", "|---|---:|---:|---:|---|"]
     for k in g:
         d = c[k][1]
-        rows.append(f"| {k} | {g[k][0].mean():.3f} ± {sd(g[k][0]):.3f} | {c[k][0].mean():.3f} ± {sd(c[k][0]):.3f} | "
-                    + ("—" if k == base else f"{d.mean():+.3f} ± {sd(d):.3f}") + " | " + ", ".join(f"{x:.3f}" for x in c[k][0]) + " |")
+        rows.append(f"| {k} | {g[k][0].mean():.3f} ± {_sd(g[k][0]):.3f} | {c[k][0].mean():.3f} ± {_sd(c[k][0]):.3f} | "
+                    + ("—" if k == base else f"{d.mean():+.3f} ± {_sd(d):.3f}") + " | " + ", ".join(f"{x:.3f}" for x in c[k][0]) + " |")
     return "\n".join(rows)
 
 def render_kd_ablation(res:dict, metric:str="AP50", base:str="no KD") -> Figure:
@@ -340,13 +347,12 @@ def merge_ablations(*results:dict) -> dict:
 # %% ../nbs/13_demo.ipynb #194f22af
 def crop_gain_table(res:dict, metrics=("AP50", "AP_vt", "AP_t")) -> str:
     "Markdown: what the crops add to each student run (+crops minus global), mean ± sample SD over seeds per variant and over all runs."
-    sd = lambda x: x.std(ddof=1) if len(x) > 1 else float("nan")
     gains = {v: {k: np.array([m["crops"][k] - m["global"][k] for m in ms]) for k in metrics} for v, ms in res["metrics"].items()}
     gains["all runs"] = {k: np.concatenate([g[k] for g in gains.values()]) for k in metrics}
     rows = ["| student | runs | " + " | ".join(f"{k}: +crops − global" for k in metrics) + " |", "|---|---:|" + "---:|" * len(metrics)]
     for v, g in gains.items():
         n = len(g[metrics[0]])
-        rows.append(f"| {v} | {n} | " + " | ".join(f"{g[k].mean():+.3f} ± {sd(g[k]):.3f} ({int((g[k] > 0).sum())} of {n} up)" for k in metrics) + " |")
+        rows.append(f"| {v} | {n} | " + " | ".join(f"{g[k].mean():+.3f} ± {_sd(g[k]):.3f} ({int((g[k] > 0).sum())} of {n} up)" for k in metrics) + " |")
     return "\n".join(rows)
 
 # %% ../nbs/13_demo.ipynb #f4717ff5
@@ -356,6 +362,10 @@ def crop_study(models:dict, # {name: detector}, e.g. teachers trained with and w
                ds, scales=(1., 1.5, 2.), metric:str="AP50", progress:bool=True) -> dict:
     "`metric` of the global and local pass in the crops and of NMS fusion everywhere, per model and crop scale."
     from tqdm.auto import tqdm
+    if not models: raise ValueError("`models` must name at least one detector; got none")
+    scales = list(scales)
+    if not scales or not all(isinstance(x, (int, float)) and math.isfinite(x) and x > 0 for x in scales):
+        raise ValueError(f"`scales` must be positive numbers, at least one; got {scales!r}")
     out = {m: {} for m in models}
     for m, sc in tqdm([(m, sc) for m in models for sc in scales], desc="crop study", disable=not progress):
         d = crop_diagnostic(models[m], ds, crop_scale=sc, fusions=("nms",))
