@@ -60,11 +60,12 @@ def add_cells(nb: dict, name: str, dist: str, repo: str, branch: str) -> bool:
             ("code", INSTALL_ID, install_source(dist, repo), '"google.colab" in sys.modules')]
     before = json.dumps(cells, sort_keys=True)
     found = [_find(cells, cid, marker) for _, cid, _, marker in want]
+    kept_meta = {cid: cells[i].get("metadata", {}) for (_, cid, _, _), i in zip(want, found) if i is not None}   # e.g. the stored-output stamp
     for i in sorted((i for i in found if i is not None), reverse=True): cells.pop(i)   # re-inserted below, in order
     title = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
                  and re.search(r"^#\s+\S", cell_source(c), re.MULTILINE))
     for k, (typ, cid, src, _) in enumerate(want):
-        cell = {"cell_type": typ, "metadata": {}, "source": _lines(src)}
+        cell = {"cell_type": typ, "metadata": kept_meta.get(cid, {}), "source": _lines(src)}
         if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) >= (4, 5): cell["id"] = cid   # ids exist from nbformat 4.5
         if typ == "code": cell.update(execution_count=None, outputs=[])
         cells.insert(title + 1 + k, cell)

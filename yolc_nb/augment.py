@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset, Sampler
-from .data import make_meta, _check_boxes
+from .geometry import make_meta, check_boxes
 from .lsm_crop import gt_crops, crop_window
 
 # %% auto #0
@@ -31,10 +31,10 @@ def _parts(sample:dict):
     "(image, boxes, labels, ignore_boxes) of a sample, checked."
     img = sample.get("image")
     if not torch.is_tensor(img) or img.ndim != 3: raise ValueError(f"`sample['image']` must be a tensor [C, H, W]; got {tuple(getattr(img, 'shape', ())) or type(img).__name__}")
-    boxes = _check_boxes(sample["boxes"], "sample['boxes']")
+    boxes = check_boxes(sample["boxes"], "sample['boxes']")
     labels = torch.as_tensor(sample["labels"], dtype=torch.int64).reshape(-1)
     if len(labels) != len(boxes): raise ValueError(f"`sample['labels']` must have one label per box: {len(boxes)}; got {len(labels)}")
-    ignore = _check_boxes(sample.get("ignore_boxes", torch.zeros(0, 4)), "sample['ignore_boxes']")
+    ignore = check_boxes(sample.get("ignore_boxes", torch.zeros(0, 4)), "sample['ignore_boxes']")
     return img, boxes, labels, ignore
 
 def hflip(sample:dict) -> dict:

@@ -12,56 +12,14 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, get_worker_info
 from .core import atomic_write
+from .geometry import BOX_FORMATS, check_boxes, box_convert, box_area, box_iou, box_intersection, make_meta, to_original
 
 # %% auto #0
-__all__ = ['BOX_FORMATS', 'VISDRONE_LOG_SIZE', 'VISDRONE_REF_HEIGHT', 'AITOD_SIZE_CLASSES', 'CLASS_STYLES', 'OTHERS_RGB',
-           'VISDRONE_CLASSES', 'VISDRONE_FIELDS', 'VISDRONE_SCENES', 'box_convert', 'box_area', 'box_iou',
-           'find_shared_data', 'interval_coverage', 'box_coverage', 'aitod_size_class', 'make_meta', 'to_original',
-           'render_objects', 'SyntheticAerial', 'show_sample', 'preview_figure', 'size_histograms', 'collate',
-           'read_image', 'image_size', 'DetectionDataset', 'CocoDetection', 'to_coco', 'VisDroneDET', 'visdrone_line',
-           'to_visdrone', 'write_synthetic']
-
-# %% ../nbs/01_data.ipynb #19ff51de
-BOX_FORMATS = ("xyxy", "xywh", "cxcywh")
-
-def _check_boxes(boxes, name="boxes"):
-    "Return `boxes` as a float tensor of shape [N, 4], or raise `ValueError` naming the argument."
-    boxes = torch.as_tensor(boxes)
-    if not boxes.is_floating_point(): boxes = boxes.float()
-    if boxes.ndim != 2 or boxes.shape[-1] != 4:
-        raise ValueError(f"`{name}` must have shape [N, 4]; got {tuple(boxes.shape)}")
-    return boxes
-
-# %% ../nbs/01_data.ipynb #26a6dc83
-def box_convert(boxes, in_fmt:str, out_fmt:str) -> torch.Tensor:
-    "Convert [N, 4] boxes between the `xyxy`, `xywh` and `cxcywh` formats."
-    for nm, f in (("in_fmt", in_fmt), ("out_fmt", out_fmt)):
-        if f not in BOX_FORMATS: raise ValueError(f"`{nm}` must be one of {BOX_FORMATS}; got {f!r}")
-    boxes = _check_boxes(boxes)
-    if in_fmt == out_fmt: return boxes.clone()
-    a, b, c, d = boxes.unbind(-1)
-    if in_fmt == "xywh":     x1, y1, x2, y2 = a, b, a + c, b + d
-    elif in_fmt == "cxcywh": x1, y1, x2, y2 = a - c / 2, b - d / 2, a + c / 2, b + d / 2
-    else:                    x1, y1, x2, y2 = a, b, c, d
-    if out_fmt == "xyxy":   out = (x1, y1, x2, y2)
-    elif out_fmt == "xywh": out = (x1, y1, x2 - x1, y2 - y1)
-    else:                   out = ((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1)
-    return torch.stack(out, -1)
-
-# %% ../nbs/01_data.ipynb #409e9bb1
-def box_area(boxes) -> torch.Tensor:
-    "Area `w*h` of [N, 4] `xyxy` boxes (no +1, as torchvision)."
-    boxes = _check_boxes(boxes)
-    return (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-
-def box_iou(boxes1, boxes2) -> torch.Tensor:
-    "Pairwise IoU [N, M] of `xyxy` boxes, with `torchvision.ops.box_iou` semantics."
-    boxes1, boxes2 = _check_boxes(boxes1, "boxes1"), _check_boxes(boxes2, "boxes2")
-    lt = torch.max(boxes1[:, None, :2], boxes2[None, :, :2])
-    rb = torch.min(boxes1[:, None, 2:], boxes2[None, :, 2:])
-    inter = (rb - lt).clamp(min=0).prod(-1)
-    union = box_area(boxes1)[:, None] + box_area(boxes2)[None, :] - inter
-    return inter / union
+__all__ = ['VISDRONE_LOG_SIZE', 'VISDRONE_REF_HEIGHT', 'AITOD_SIZE_CLASSES', 'CLASS_STYLES', 'OTHERS_RGB', 'VISDRONE_CLASSES',
+           'VISDRONE_FIELDS', 'VISDRONE_SCENES', 'find_shared_data', 'interval_coverage', 'box_coverage',
+           'aitod_size_class', 'render_objects', 'sample_roles', 'SyntheticAerial', 'show_sample', 'preview_figure',
+           'size_histograms', 'collate', 'read_image', 'image_size', 'DetectionDataset', 'CocoDetection', 'to_coco',
+           'VisDroneDET', 'visdrone_line', 'to_visdrone', 'write_synthetic']
 
 # %% ../nbs/01_data.ipynb #45dc4300
 def find_shared_data(start=None) -> Path | None:
@@ -83,7 +41,7 @@ def interval_coverage(lo, hi, n:int) -> torch.Tensor:
 
 def box_coverage(boxes, height:int, width:int) -> torch.Tensor:
     "Exact fraction of each pixel covered by each `xyxy` box: [N, H, W] in 0..1."
-    boxes = _check_boxes(boxes)
+    boxes = check_boxes(boxes)
     cx = interval_coverage(boxes[:, 0], boxes[:, 2], width)   # [N, W]
     cy = interval_coverage(boxes[:, 1], boxes[:, 3], height)  # [N, H]
     return cy[:, :, None] * cx[:, None, :]
@@ -107,30 +65,6 @@ CLASS_STYLES = [  # (name, size multiplier, aspect w/h, RGB body)
     ("bicycle", 0.60, 1.8, (0.60, 0.10, 0.70)),
 ]
 
-def make_meta(height:int, width:int) -> dict:
-    "Image meta of an unpadded, unscaled image (mmdet conventions; see the sample contract)."
-    shape = (int(height), int(width), 3)
-    return dict(ori_shape=shape, img_shape=shape, pad_shape=shape,
-                scale_factor=np.ones(4, dtype=np.float32), border=np.array([0, height, 0, width], dtype=np.float32))
-
-# %% ../nbs/01_data.ipynb #da7a0002
-def to_original(boxes, # [N, 4] xyxy in input pixels (the resized, padded network input)
-                meta:dict, # the image's meta: `border` [y1, y2, x1, x2], `scale_factor` [sx, sy, sx, sy], `ori_shape`
-                name:str="meta", # how errors refer to `meta` (e.g. "img_metas[3]")
-               ) -> torch.Tensor: # [N, 4] xyxy in original-image pixels, clipped to `ori_shape`
-    "Boxes from network-input pixels back to original-image pixels."
-    boxes = _check_boxes(boxes)
-    def get(key):
-        try: return meta[key]
-        except (KeyError, TypeError): raise KeyError(f"`{name}` needs the key {key!r} (see `make_meta`)") from None
-    border = torch.as_tensor(np.asarray(get("border"), dtype=np.float32)).reshape(-1)
-    sf = torch.as_tensor(np.asarray(get("scale_factor"), dtype=np.float32)).reshape(-1)
-    oh, ow = get("ori_shape")[:2]
-    if border.numel() != 4: raise ValueError(f"`{name}['border']` must be [y1, y2, x1, x2]; got {border.tolist()}")
-    if sf.numel() == 1: sf = sf.repeat(4)
-    if sf.numel() != 4 or not (sf > 0).all(): raise ValueError(f"`{name}['scale_factor']` must be 4 positive numbers [sx, sy, sx, sy]; got {sf.tolist()}")
-    b = (boxes - border[[2, 0, 2, 0]].to(boxes)) / sf.to(boxes)
-    return torch.minimum(b.clamp(min=0), b.new_tensor([ow, oh, ow, oh]))
 
 # %% ../nbs/01_data.ipynb #ae11287a
 def _ground(rng, H, W):
@@ -207,7 +141,7 @@ def _paint(out, box, rgb):
 
 def render_objects(image:torch.Tensor, boxes, labels, others=None) -> torch.Tensor:
     "Draw objects onto `image` [3, H, W] with exact sub-pixel coverage: a body and a centred roof of a darker shade; objects marked in `others` ([N] bool) in the 'others' colour."
-    boxes = _check_boxes(boxes)
+    boxes = check_boxes(boxes)
     out = image.clone()
     ctr, wh = (boxes[:, :2] + boxes[:, 2:]) / 2, boxes[:, 2:] - boxes[:, :2]
     roofs = torch.cat([ctr - wh * 0.3, ctr + wh * 0.3], 1)
@@ -218,7 +152,7 @@ def render_objects(image:torch.Tensor, boxes, labels, others=None) -> torch.Tens
     return out
 
 # %% ../nbs/01_data.ipynb #398557eb
-def _sample_roles(rng, boxes, H, W, ignore_regions=None, others:float=0.0):
+def sample_roles(rng, boxes, H, W, ignore_regions=None, others:float=0.0):
     "Ignored regions [M, 4] (xyxy, whole pixels, each around a random object) and each object's role: 0 annotated, 1 'others', 2 ignored."
     n = len(boxes)
     role = (rng.random(n) < others).astype(np.int64) if others > 0 else np.zeros(n, np.int64)
@@ -231,8 +165,7 @@ def _sample_roles(rng, boxes, H, W, ignore_regions=None, others:float=0.0):
     ignore = np.array(regions, np.float32).reshape(-1, 4)
     if len(ignore) and n:  # half or more of an object's area inside one region: drawn, not annotated
         b, g = torch.from_numpy(boxes), torch.from_numpy(ignore)
-        inter = (torch.min(b[:, None, 2:], g[None, :, 2:]) - torch.max(b[:, None, :2], g[None, :, :2])).clamp(min=0).prod(-1)
-        role[(inter / box_area(b)[:, None] >= 0.5).any(1).numpy()] = 2
+        role[(box_intersection(b, g) / box_area(b)[:, None] >= 0.5).any(1).numpy()] = 2
     return ignore, role
 
 # %% ../nbs/01_data.ipynb #ee1537e9
@@ -292,7 +225,7 @@ class SyntheticAerial(Dataset):
         H, W = ground.shape[:2]
         if self.layouts is not None:
             ignore, role = np.asarray(self.layouts.records[idx]["ignore_boxes"], np.float32).reshape(-1, 4), np.zeros(len(boxes), np.int64)
-        else: ignore, role = _sample_roles(np.random.default_rng([self.seed, idx, 1]), boxes, H, W, self.ignore_regions, self.others)
+        else: ignore, role = sample_roles(np.random.default_rng([self.seed, idx, 1]), boxes, H, W, self.ignore_regions, self.others)
         img = torch.from_numpy(np.ascontiguousarray(ground.transpose(2, 0, 1)))
         img = render_objects(img, boxes, labels, others=role == 1).clamp(0, 1)
         return dict(image=img, boxes=torch.from_numpy(boxes), labels=torch.from_numpy(labels), image_id=idx,

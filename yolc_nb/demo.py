@@ -17,7 +17,8 @@ from .backbones import count_parameters
 from .kd_losses import render_kd_maps
 from .evaluation import evaluate_model, metrics_table, pr_curve
 from .detector import detector_config, draw_detections, pad_batch
-from .fusion import Detections, fuse_detections, inside_crops, _remap_patches
+from .geometry import Detections, inside_crops
+from .fusion import fuse_detections, remap_crop_detections
 from .lsm_crop import find_crops, gt_crops, lsm_config
 from .evaluation import evaluate, coco_eval, coco_metrics, resample_eval
 from .train import TrainConfig, DataConfig, train, distill, build_datasets, summarize_run
@@ -180,26 +181,18 @@ def centres_in_crops(d:Detections, crops) -> Detections:
     return d[inside_crops(torch.cat([ctr, ctr], 1), crops)]
 
 # %% ../nbs/13_demo.ipynb #5642065e
-@torch.no_grad()
 def crop_passes(model, sample:dict, # a data set sample (`image`, `meta`, `boxes`)
                 crop_source:str="predicted", # "predicted" (LSM on the model's heatmap) or "oracle" (LSM on the ground truth's)
                 lsm_cfg:dict|None=None, crop_scale:float=1.5, score_thr:float=0.05, max_per_img:int=100) -> dict:
-    "One image's `global` detections, `crops` [M, 4] xywh and `local` detections (remapped, before fusion), in input pixels."
+    "One image's `global` detections, `crops` [M, 4] xywh and `local` detections (remapped, before fusion), in input pixels: the detector's stages, with the crops from its heatmap or from the ground truth."
     if crop_source not in ("predicted", "oracle"): raise ValueError(f"`crop_source` must be 'predicted' or 'oracle'; got {crop_source!r}")
-    model = getattr(model, "student", model).eval()
-    cfg = lsm_config(lsm_cfg)
-    img = sample["image"][None]
-    H, W = img.shape[-2:]
-    img_p, metas = pad_batch(img, [sample["meta"]], model.stride)
-    valid = [(min(H, int(metas[0]["img_shape"][0])), min(W, int(metas[0]["img_shape"][1])))]
-    outs = model(img_p)
-    heat = outs["heatmap"].sigmoid()
-    g = model.decode(outs, valid, score_thr, max_per_img, heat=heat)[0]
-    if crop_source == "predicted": crops = find_crops(heat, valid, model.head.heatmap_stride, cfg)[0]
-    else: crops = gt_crops(sample["boxes"], valid[0], max_patches_per_img=cfg["max_patches_per_img"], expand=cfg["expand"],
+    model, cfg = getattr(model, "student", model), lsm_config(lsm_cfg)
+    g = model.global_pass(sample["image"][None], [sample["meta"]], score_thr, max_per_img)
+    if crop_source == "predicted": crops = model.crop_search(g["heat"], g["valid_hw"], cfg)[0]
+    else: crops = gt_crops(sample["boxes"], g["valid_hw"][0], max_patches_per_img=cfg["max_patches_per_img"], expand=cfg["expand"],
                            min_patch_size=cfg["min_patch_size"])
-    local = model.local_pass([img[0]], [crops], crop_scale, score_thr, max_per_img)[0]
-    return dict(global_dets=g, crops=crops, local=_remap_patches(g, local, crops, 1.)[1], patches=local)
+    local = model.local_pass(list(g["image"]), [crops], crop_scale, score_thr, max_per_img)[0]
+    return dict(global_dets=g["dets"][0], crops=crops, local=remap_crop_detections(local, crops, 1., g["dets"][0].image_id), patches=local)
 
 FUSION_RULES = ("yolc", "nms", "greedy_nmm")
 
@@ -222,8 +215,7 @@ def crop_diagnostic(model, ds, crop_source:str="predicted", crop_scale:float=1.5
         rows["local, in crops"].append(at(centres_in_crops(p["local"], c)))
         rows["global, everywhere"].append(at(p["global_dets"]))
         for f in fusions:
-            d = fuse_detections(p["global_dets"], p["patches"], c, method=f, scale=1.) if len(c) else p["global_dets"]
-            d = at(d[torch.sort(d.scores, descending=True, stable=True).indices[:max_per_img]])
+            d = at(getattr(model, "student", model).fuse([p["global_dets"]], [p["patches"]], [c], f, max_per_img=max_per_img)[0])
             rows[f"fused {f}, in crops"].append(at(centres_in_crops(d, c))); rows[f"fused {f}, everywhere"].append(d)
     n_in = sum(len(g["boxes"]) for g in gt_in)
     metrics = {k: evaluate(gt_in if k.endswith("in crops") else gt_all, v, area_ranges="aitod", max_dets=(1, 100, max_per_img))

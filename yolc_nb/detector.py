@@ -6,8 +6,9 @@ Docs: https://yolc-nb.github.io/yolc_nb/detector.html.md"""
 
 # %% ../nbs/10_detector.ipynb #e9386fc7
 from __future__ import annotations
-import copy, io, json
+import contextlib, copy, io, json
 from pathlib import Path
+from fastcore.basics import patch
 import numpy as np
 import torch
 import torch.nn as nn
@@ -15,23 +16,21 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from .core import default_device, resolve_device, atomic_write, read_checkpoint, load_state_checked, LEGACY_CKPT_FORMATS
-from .data import make_meta, to_original, read_image, CLASS_STYLES
+from .data import read_image, CLASS_STYLES
+from .geometry import make_meta, to_original, Detections, remap_bboxes_to_full
 from .backbones import BackboneFactory, count_parameters
 from .necks_heads import build_neck, count_macs, measure_saved_activations
 from .hrh_sco import HRHSCOHead, HEAD_INITS
 from .heatmap_gen import mask_heatmap
 from .lsm_crop import find_crops, lsm_config, crop_img_tensor, resize_patch, crops_to_original
 from .kd_losses import DistillConfig, freeze_teacher, kd_losses, kd_local_refine
-from .fusion import Detections, remap_bboxes_to_full, fuse_detections, FUSION_METHODS
+from .fusion import fuse_detections, FUSION_METHODS
 
 # %% auto #0
-__all__ = ['DEFAULT_BATCH_SIZE', 'DETECTOR_CONFIGS', 'pad_to_stride', 'pad_batch', 'same_padded_size', 'detector_config',
+__all__ = ['DETECTOR_CONFIGS', 'pad_to_stride', 'pad_batch', 'same_padded_size', 'detector_config', 'evaluating', 'valid_sizes',
            'YOLCDetector', 'bytes_per_pixel', 'free_memory', 'pixel_budget', 'check_pixels', 'offline_config',
            'load_detector', 'class_names', 'detector_costs', 'DistillDetector', 'draw_detections', 'render_detections',
            'predict_images']
-
-# %% ../nbs/10_detector.ipynb #2edea2b2
-DEFAULT_BATCH_SIZE = 8  # Colab-sized: fits the default configurations on a free GPU and on 2 CPU cores
 
 # %% ../nbs/10_detector.ipynb #5ffa63dd
 def pad_to_stride(img:torch.Tensor, # [B, C, H, W] or [C, H, W]
@@ -104,6 +103,18 @@ def detector_config(name:str="student", **overrides) -> dict:
     return cfg
 
 # %% ../nbs/10_detector.ipynb #a7d8d05b
+@contextlib.contextmanager
+def evaluating(model:nn.Module):
+    "Run the block with `model` in eval mode (batch norm on its running statistics), then restore its mode."
+    was = model.training
+    model.eval()
+    try: yield model
+    finally: model.train(was)
+
+def valid_sizes(metas:list, hw) -> list:
+    "(H, W) of each image inside a padded batch of size `hw`: its meta's `img_shape`, at most the batch's size."
+    return [(min(int(hw[0]), int(m["img_shape"][0])), min(int(hw[1]), int(m["img_shape"][1]))) for m in metas]
+
 def _check_batch(img):
     "Raise `ValueError` naming `img` unless it is a batch [B, 3, H, W] of at least one image."
     if not torch.is_tensor(img) or img.ndim != 4: raise ValueError(f"`img` must be a batch [B, 3, H, W]; got {tuple(getattr(img, 'shape', ())) or type(img).__name__}")
@@ -219,60 +230,15 @@ class YOLCDetector(nn.Module):
                 patch = crop_img_tensor(img, c)
                 items.append((b, j, resize_patch(patch, crop_scale) if crop_scale != 1 else patch, patch.shape[-2:]))
         out = [[None] * len(torch.as_tensor(cs).reshape(-1, 4)) for cs in crops]
-        was_training = self.training
-        self.eval()                                          # batch norm on its running statistics: crops do not see each other
-        try:
+        with evaluating(self):                               # batch norm on its running statistics: crops do not see each other
             for group in same_padded_size([it[2] for it in items], self.stride, crop_batch):
                 x = torch.stack([pad_to_stride(items[i][2], self.stride)[0] for i in group])
                 hw = [tuple(items[i][2].shape[-2:]) for i in group]
                 for i, d in zip(group, self.decode(self(x), hw, score_thr, max_per_img)):
                     b, j, big, (h, w) = items[i]
                     out[b][j] = remap_bboxes_to_full(d, (0., 0.), (big.shape[-1] / w, big.shape[-2] / h))
-        finally: self.train(was_training)
         return out
 
-    @torch.no_grad()
-    def simple_test(self, img:torch.Tensor, # [B, 3, H, W]
-                    img_metas:list|None=None, # one meta per image (None: unpadded, unscaled)
-                    crop:bool=True, # run the crop search and the local pass
-                    lsm_cfg:dict|None=None, # see `DEFAULT_LSM_CFG`
-                    fusion:str="nms", # "nms", "greedy_nmm", "yolc" or "concat" (see `fuse_detections`)
-                    score_thr:float=0.05, max_per_img:int=100, crop_scale:float=1.5, iou_threshold:float=0.5,
-                    rescale:bool=True, # boxes in original-image pixels (else input pixels)
-                    crop_batch:int=8, # crops of one padded size that run through the network together (1: one at a time)
-                    max_pixels:int|None=None, # refuse larger images with a clear error (default: `pixel_budget` of the free memory)
-                   ) -> tuple: # (list of `Detections`, list of crops [N_i, 4] xywh, in the same pixels as the boxes)
-        "YOLC inference: global pass, LSM crops, local pass on each enlarged crop, remap and fusion. `img`: floats in 0..1, or uint8 pixels (divided by 255)."
-        _check_batch(img)
-        if fusion not in FUSION_METHODS: raise ValueError(f"`fusion` must be one of {FUSION_METHODS}; got {fusion!r}")
-        if not (isinstance(iou_threshold, (int, float)) and not isinstance(iou_threshold, bool) and 0 <= iou_threshold <= 1):
-            raise ValueError(f"`iou_threshold` must be an overlap in [0, 1]; got {iou_threshold!r}")
-        cfg = lsm_config(lsm_cfg)
-        was_training = self.training
-        self.eval()
-        try:
-            B, _, H, W = img.shape
-            check_pixels(self, (H, W), max_pixels, img.device, batch=B)
-            img = _as_input(img, next(self.parameters()).dtype)   # after the size check: a refused image is never copied
-            img_p, metas = pad_batch(img, img_metas, self.stride)
-            valid = [(min(H, int(m["img_shape"][0])), min(W, int(m["img_shape"][1]))) for m in metas]   # each image inside a padded batch
-            outs = self(img_p)
-            heat = outs["heatmap"].sigmoid()                 # once, for decoding and for the crop search
-            dets = self.decode(outs, valid, score_thr, max_per_img, heat=heat)
-            crops = find_crops(heat, valid, self.head.heatmap_stride, cfg) if crop else [torch.zeros(0, 4) for _ in range(B)]
-            del outs, heat
-            local = self.local_pass(list(img), crops, crop_scale, score_thr, max_per_img, crop_batch)
-            fused = []
-            for b in range(B):
-                if len(crops[b]):
-                    d = fuse_detections(dets[b], local[b], crops[b].to(img.device), method=fusion, iou_threshold=iou_threshold, scale=1.)
-                    d = d[torch.sort(d.scores, descending=True, stable=True).indices[:max_per_img]]
-                else: d = dets[b]
-                fused.append(Detections(to_original(d.boxes, metas[b], f"img_metas[{b}]"), d.scores, d.labels, d.image_id) if rescale else d)
-            for d, m in zip(fused, metas): d.image_id = m.get("image_id", d.image_id)
-            if rescale: crops = [crops_to_original(c, m, 1, i) for i, (c, m) in enumerate(zip(crops, metas))]
-        finally: self.train(was_training)
-        return fused, crops
 
 # %% ../nbs/10_detector.ipynb #ed25071c
 def bytes_per_pixel(model:nn.Module) -> float:
@@ -315,6 +281,78 @@ def check_pixels(model:nn.Module, hw, # (H, W) of the images
         raise ValueError(f"{what} (W x H) is {batch * H * W / 1e6:.1f} M pixels, above the pixel budget of {budget / 1e6:.1f} M pixels "
                          f"({why}, {bytes_per_pixel(model):.0f} bytes per pixel); resize or tile the image, or raise the budget "
                          f"with `max_pixels=` (yolc-nb predict --max-pixels) if the memory is there")
+
+# %% ../nbs/10_detector.ipynb #5a9e0002
+@patch
+@torch.no_grad()
+def global_pass(self:YOLCDetector, img:torch.Tensor, # [B, 3, H, W]: floats in 0..1, or uint8 pixels (divided by 255)
+                img_metas:list|None=None, # one meta per image (None: unpadded, unscaled)
+                score_thr:float=0.05, max_per_img:int=100,
+                max_pixels:int|None=None, # refuse larger images with a clear error (default: `pixel_budget` of the free memory)
+               ) -> dict: # `image` (the input as floats), `metas`, `valid_hw`, `heat` [B, C, h, w] probabilities, `dets` (input pixels)
+    "Stage 1: one forward pass over the padded batch; each image's detections and the heatmap's probabilities."
+    _check_batch(img)
+    B, _, H, W = img.shape
+    with evaluating(self):                                # also for the pixel budget's probe (batch norm statistics untouched)
+        check_pixels(self, (H, W), max_pixels, img.device, batch=B)
+        img = _as_input(img, next(self.parameters()).dtype)   # after the size check: a refused image is never copied
+        img_p, metas = pad_batch(img, img_metas, self.stride)
+        valid = valid_sizes(metas, (H, W))
+        outs = self(img_p)
+        heat = outs["heatmap"].sigmoid()                  # once, for decoding and for the crop search
+        dets = self.decode(outs, valid, score_thr, max_per_img, heat=heat)
+    return dict(image=img, metas=metas, valid_hw=valid, heat=heat, dets=dets)
+
+@patch
+def crop_search(self:YOLCDetector, heat:torch.Tensor, # [B, C, h, w] heatmap probabilities (`global_pass`'s `heat`)
+                valid_hw:list, # (H, W) of each image inside the padded input
+                lsm_cfg:dict|None=None, # see `DEFAULT_LSM_CFG`
+               ) -> list: # per image, [N_i, 4] whole-pixel crops (x, y, w, h) in input pixels
+    "Stage 2: the Local Scale Module's crops of each image, from the heatmap at this head's stride."
+    return find_crops(heat, valid_hw, self.head.heatmap_stride, lsm_config(lsm_cfg))
+
+@patch
+def fuse(self:YOLCDetector, dets:list, # per image, the global pass's `Detections`
+         local:list, # per image, per crop, `local_pass`'s `Detections` (crop pixels at scale 1)
+         crops:list, # per image, its crops [N_i, 4] xywh
+         fusion:str="nms", iou_threshold:float=0.5, max_per_img:int=100) -> list: # per image, `Detections`
+    "Stage 4: each image's global and crop detections merged by `fusion` (`fuse_detections`), the `max_per_img` best kept; images without crops keep their global detections."
+    out = []
+    for d, l, c in zip(dets, local, crops):
+        if len(c):
+            f = fuse_detections(d, l, c.to(d.boxes.device), method=fusion, iou_threshold=iou_threshold, scale=1.)
+            d = f[torch.sort(f.scores, descending=True, stable=True).indices[:max_per_img]]
+        out.append(d)
+    return out
+
+# %% ../nbs/10_detector.ipynb #5a9e0005
+@patch
+@torch.no_grad()
+def simple_test(self:YOLCDetector, img:torch.Tensor, # [B, 3, H, W]
+                img_metas:list|None=None, # one meta per image (None: unpadded, unscaled)
+                crop:bool=True, # run the crop search and the local pass
+                lsm_cfg:dict|None=None, # see `DEFAULT_LSM_CFG`
+                fusion:str="nms", # "nms", "greedy_nmm", "yolc" or "concat" (see `fuse_detections`)
+                score_thr:float=0.05, max_per_img:int=100, crop_scale:float=1.5, iou_threshold:float=0.5,
+                rescale:bool=True, # boxes in original-image pixels (else input pixels)
+                crop_batch:int=8, # crops of one padded size that run through the network together (1: one at a time)
+                max_pixels:int|None=None, # refuse larger images with a clear error (default: `pixel_budget` of the free memory)
+               ) -> tuple: # (list of `Detections`, list of crops [N_i, 4] xywh, in the same pixels as the boxes)
+    "YOLC inference, the four stages chained: `global_pass`, `crop_search`, `local_pass`, `fuse`; then back to original pixels."
+    if fusion not in FUSION_METHODS: raise ValueError(f"`fusion` must be one of {FUSION_METHODS}; got {fusion!r}")
+    if not (isinstance(iou_threshold, (int, float)) and not isinstance(iou_threshold, bool) and 0 <= iou_threshold <= 1):
+        raise ValueError(f"`iou_threshold` must be an overlap in [0, 1]; got {iou_threshold!r}")
+    cfg = lsm_config(lsm_cfg)
+    g = self.global_pass(img, img_metas, score_thr, max_per_img, max_pixels)
+    metas = g["metas"]
+    crops = self.crop_search(g.pop("heat"), g["valid_hw"], cfg) if crop else [torch.zeros(0, 4) for _ in metas]
+    local = self.local_pass(list(g["image"]), crops, crop_scale, score_thr, max_per_img, crop_batch)
+    fused = self.fuse(g["dets"], local, crops, fusion, iou_threshold, max_per_img)
+    if rescale:
+        fused = [Detections(to_original(d.boxes, m, f"img_metas[{b}]"), d.scores, d.labels, d.image_id) for b, (d, m) in enumerate(zip(fused, metas))]
+        crops = [crops_to_original(c, m, 1, i) for i, (c, m) in enumerate(zip(crops, metas))]
+    for d, m in zip(fused, metas): d.image_id = m.get("image_id", d.image_id)
+    return fused, crops
 
 # %% ../nbs/10_detector.ipynb #f0d5c6db
 def offline_config(cfg:dict) -> dict:
@@ -411,7 +449,7 @@ class DistillDetector(nn.Module):
         losses = self.student.loss(outs_s, {k: v.to(img.device) for k, v in t.items()})
         with torch.no_grad(): outs_t = self.teacher(img_p)
         losses.update(kd_losses(outs_s, outs_t, self.cfg, down_ratio=self.student.down_ratio))
-        valid = [(min(H, int(m["img_shape"][0])), min(W, int(m["img_shape"][1]))) for m in metas]   # each image inside a padded batch
+        valid = valid_sizes(metas, (H, W))   # each image inside a padded batch
         self.last_crops = self.crops_for_kd(outs_s, outs_t, valid)
         if self.cfg.kd_weight_local_refine == 0:   # no crop forward (it would move batch-norm statistics), no zero gradients
             losses["loss_kd_local_refine"] = outs_s["box_refine"].new_zeros(())   # (weight decay would move parameters plain training leaves alone)

@@ -14,8 +14,8 @@ import torch.nn as nn
 from torch.utils.data import DataLoader, Dataset
 from tqdm.auto import tqdm
 from .core import markdown_table
-from .data import box_convert, collate
-from .fusion import Detections, _check_dets
+from .data import collate
+from .geometry import box_convert, box_area, area_in_union, Detections, check_detections
 
 # %% auto #0
 __all__ = ['AREA_RANGES', 'MAX_DETS', 'DEFAULT_MAX_DETS', 'IGNORE_RULES', 'AREA_FROM', 'precision_recall', 'coco_eval',
@@ -81,7 +81,7 @@ def _samples_to_coco(samples, num_classes=None):
     for i, s in enumerate(samples):
         if not isinstance(s, dict) or not {"boxes", "labels", "image_id"} <= set(s):
             raise ValueError(f"`gt` samples must be dicts with 'boxes', 'labels', 'image_id'; sample {i} has {sorted(s) if isinstance(s, dict) else type(s).__name__}")
-        b, _, l = _check_dets(s["boxes"], torch.zeros(len(torch.as_tensor(s["boxes"]).reshape(-1, 4))), s["labels"])
+        b, _, l = check_detections(s["boxes"], torch.zeros(len(torch.as_tensor(s["boxes"]).reshape(-1, 4))), s["labels"])
         img = {"id": int(s["image_id"])}
         shape = (s.get("meta") or {}).get("ori_shape")
         if shape is not None: img.update(height=int(shape[0]), width=int(shape[1]))
@@ -229,16 +229,10 @@ def pr_curve(gt_ds, dets:list, iou:float=0.5) -> tuple:
 
 # %% ../nbs/09_evaluation.ipynb #e3797e69
 def ignored_fraction(boxes, regions) -> np.ndarray:
-    "Share of each `xyxy` box's area inside the union of the `xyxy` `regions`, computed exactly (a box without area: 0)."
-    b, g = (np.asarray(x, np.float64).reshape(-1, 4) for x in (boxes, regions))
-    area = (b[:, 2] - b[:, 0]).clip(0) * (b[:, 3] - b[:, 1]).clip(0)
-    if not len(b) or not len(g): return np.zeros(len(b))
-    xs, ys = np.unique(g[:, [0, 2]]), np.unique(g[:, [1, 3]])      # the regions' edges cut the plane into cells
-    cx, cy = (xs[:-1] + xs[1:]) / 2, (ys[:-1] + ys[1:]) / 2
-    cov = ((g[:, 0, None, None] < cx) & (cx < g[:, 2, None, None]) & (g[:, 1, None, None] < cy[:, None]) & (cy[:, None] < g[:, 3, None, None])).any(0)
-    wx = (np.minimum(b[:, 2:3], xs[1:]) - np.maximum(b[:, 0:1], xs[:-1])).clip(0)   # [N, X]: the box's width in each column of cells
-    hy = (np.minimum(b[:, 3:4], ys[1:]) - np.maximum(b[:, 1:2], ys[:-1])).clip(0)   # [N, Y]: its height in each row
-    inside = ((hy @ cov.astype(np.float64)) * wx).sum(1)                              # cov: [Y, X], cell inside some region
+    "Share of each `xyxy` box's area inside the union of the `xyxy` `regions`, computed exactly (`area_in_union`; a box without area: 0)."
+    b, g = (torch.as_tensor(np.asarray(x, np.float64)).reshape(-1, 4) for x in (boxes, regions))
+    area = ((b[:, 2] - b[:, 0]).clamp(min=0) * (b[:, 3] - b[:, 1]).clamp(min=0)).numpy()
+    inside = area_in_union(b, g).numpy()
     return np.divide(inside, area, out=np.zeros(len(b)), where=area > 0)
 
 # %% ../nbs/09_evaluation.ipynb #706a357d

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
-import matplotlib.pyplot as plt
-from matplotlib.patches import Rectangle
-from .data import box_area, box_convert, box_iou
+from .geometry import (box_area, box_convert, box_iou, box_ios, paired_overlap, check_detections, Detections,
+                              remap_bboxes_to_full, inside_crops)
 
 try:
     import torchvision
@@ -23,111 +22,8 @@ except Exception:  # a dependency, but a broken install (compiled ops that do no
     HAS_TORCHVISION = False
 
 # %% auto #0
-__all__ = ['SWEEP_BUDGET', 'MATCH_METRICS', 'FUSION_METHODS', 'Detections', 'remap_bboxes_to_full', 'nms', 'batched_nms',
-           'greedy_nmm', 'inside_crops', 'yolc_fusion', 'fuse_detections', 'render_fusion', 'fusion_viewer']
-
-# %% ../nbs/08_fusion.ipynb #b22b8f63
-def _check_dets(boxes, scores, labels=None):
-    "Validated (boxes [N,4] float, scores [N] float, labels [N] int64 or None); `ValueError` naming the argument otherwise."
-    boxes = torch.as_tensor(boxes)
-    if boxes.numel() == 0: boxes = boxes.reshape(0, 4)
-    if not boxes.is_floating_point(): boxes = boxes.float()
-    if boxes.ndim != 2 or boxes.shape[1] != 4:
-        raise ValueError(f"`boxes` must have shape [N, 4] (xyxy); got {tuple(boxes.shape)}")
-    if not torch.isfinite(boxes).all():
-        raise ValueError(f"`boxes` must be finite; got {int((~torch.isfinite(boxes)).any(1).sum())} rows with NaN or inf")
-    bad = (boxes[:, 2] < boxes[:, 0]) | (boxes[:, 3] < boxes[:, 1])
-    if bad.any():
-        i = int(bad.nonzero()[0])
-        raise ValueError(f"`boxes` must be xyxy with x2 >= x1 and y2 >= y1; row {i} is {boxes[i].tolist()} ({int(bad.sum())} such rows)")
-    scores = torch.as_tensor(scores, device=boxes.device)
-    if not scores.is_floating_point(): scores = scores.float()
-    if scores.shape != (len(boxes),):
-        raise ValueError(f"`scores` must have shape [{len(boxes)}] to match `boxes`; got {tuple(scores.shape)}")
-    if torch.isnan(scores).any():
-        raise ValueError(f"`scores` must not contain NaN; got {int(torch.isnan(scores).sum())} NaN values")
-    if labels is not None:
-        labels = torch.as_tensor(labels, device=boxes.device)
-        if labels.shape != (len(boxes),):
-            raise ValueError(f"`labels` must have shape [{len(boxes)}] to match `boxes`; got {tuple(labels.shape)}")
-        if labels.is_floating_point() and (labels != labels.round()).any():
-            raise ValueError(f"`labels` must be integer class ids; got {labels[labels != labels.round()][:3].tolist()}")
-        labels = labels.long()
-    return boxes, scores, labels
-
-# %% ../nbs/08_fusion.ipynb #1e32ebe4
-@dataclass(eq=False, repr=False)
-class Detections:
-    "Detections of one image: `boxes` [N, 4] xyxy pixels, `scores` [N], int64 `labels` [N], optional `image_id`."
-    boxes: torch.Tensor
-    scores: torch.Tensor
-    labels: torch.Tensor
-    image_id: int | None = None
-
-    def __post_init__(self):
-        self.boxes, self.scores, self.labels = _check_dets(self.boxes, self.scores, self.labels)
-        if self.image_id is not None: self.image_id = int(self.image_id)
-
-    def __len__(self): return len(self.boxes)
-    def __repr__(self): return f"Detections(n={len(self)}, image_id={self.image_id}, labels={self.labels.unique().tolist()})"
-
-    def __getitem__(self, idx):
-        "The detections at positions `idx` (int, slice, index list/tensor or boolean mask), as `Detections`."
-        if isinstance(idx, int): idx = slice(idx, idx + 1 if idx != -1 else None)
-        if isinstance(idx, (list, tuple)): idx = torch.as_tensor(idx, dtype=torch.long)
-        return Detections(self.boxes[idx], self.scores[idx], self.labels[idx], self.image_id)
-
-    def to(self, device):
-        "The same detections on `device`."
-        return Detections(self.boxes.to(device), self.scores.to(device), self.labels.to(device), self.image_id)
-
-    @classmethod
-    def empty(cls, image_id=None):
-        "No detections."
-        return cls(torch.zeros(0, 4), torch.zeros(0), torch.zeros(0, dtype=torch.long), image_id)
-
-    @staticmethod
-    def cat(dets, image_id=None):
-        "Concatenate a list of `Detections`; `image_id` is the shared one unless given."
-        dets = list(dets)
-        if not all(isinstance(d, Detections) for d in dets):
-            raise ValueError(f"`dets` must be a list of Detections; got {[type(d).__name__ for d in dets][:5]}")
-        if image_id is None:
-            ids = {d.image_id for d in dets}
-            image_id = ids.pop() if len(ids) == 1 else None
-        if not dets: return Detections.empty(image_id)
-        return Detections(torch.cat([d.boxes for d in dets]), torch.cat([d.scores for d in dets]),
-                          torch.cat([d.labels for d in dets]), image_id)
-
-    def to_coco(self, image_id=None) -> list:
-        "COCO result dicts (`bbox` as xywh) for pycocotools."
-        image_id = self.image_id if image_id is None else image_id
-        if image_id is None: raise ValueError("`image_id` is needed for COCO results; got None on the Detections and as argument")
-        xywh = box_convert(self.boxes, "xyxy", "xywh").tolist()
-        return [dict(image_id=int(image_id), bbox=b, score=float(s), category_id=int(l))
-                for b, s, l in zip(xywh, self.scores.tolist(), self.labels.tolist())]
-
-# %% ../nbs/08_fusion.ipynb #ccb935eb
-def _check_scale(scale):
-    "(sx, sy) from a positive number or a pair."
-    s = torch.as_tensor(scale, dtype=torch.float32).flatten()
-    if s.numel() == 1: s = s.repeat(2)
-    if s.numel() != 2 or not (torch.isfinite(s).all() and (s > 0).all()):
-        raise ValueError(f"`scale` must be a positive number or a pair (sx, sy); got {scale!r}")
-    return s
-
-def remap_bboxes_to_full(bboxes_patch, crop_offset, scale=1.0):
-    "Boxes from crop pixels (crop enlarged by `scale`) to full-image pixels: `box / scale + (x, y, x, y)`. Tensor in, tensor out; `Detections` in, `Detections` out."
-    off = torch.as_tensor(crop_offset, dtype=torch.float32).flatten()
-    if off.numel() != 2 or not torch.isfinite(off).all():
-        raise ValueError(f"`crop_offset` must be the crop's top-left (x, y); got {crop_offset!r}")
-    sx, sy = _check_scale(scale).tolist()
-    if isinstance(bboxes_patch, Detections):
-        return Detections(remap_bboxes_to_full(bboxes_patch.boxes, off, (sx, sy)), bboxes_patch.scores,
-                          bboxes_patch.labels, bboxes_patch.image_id)
-    b, _, _ = _check_dets(bboxes_patch, torch.zeros(len(torch.as_tensor(bboxes_patch).reshape(-1, 4))))
-    div = b.new_tensor([sx, sy, sx, sy])
-    return b / div + off.to(b).repeat(2)
+__all__ = ['SWEEP_BUDGET', 'MATCH_METRICS', 'FUSION_METHODS', 'nms', 'batched_nms', 'greedy_nmm', 'remap_crop_detections',
+           'yolc_fusion', 'fuse_detections', 'render_fusion', 'fusion_viewer']
 
 # %% ../nbs/08_fusion.ipynb #58eaeb0a
 def _greedy_keep(n, overlaps, block=256, device="cpu"):
@@ -157,17 +53,9 @@ def _resolve_edges(n, p, q, device="cpu"):
         if torch.equal(~sup, keep): return keep
         keep = ~sup
 
-def _pair_metric(b, p, q, metric="IOU"):
-    "IoU or IOS of box pairs (p[k], q[k]); same arithmetic as `box_iou`; a zero denominator gives 0 for IOS."
-    x1, y1, x2, y2 = b.T.contiguous()
-    g = lambda v, i: v.index_select(0, i)  # several times faster than v[i] on the CPU
-    inter = ((torch.min(g(x2, p), g(x2, q)) - torch.max(g(x1, p), g(x1, q))).clamp(min=0) *
-             (torch.min(g(y2, p), g(y2, q)) - torch.max(g(y1, p), g(y1, q))).clamp(min=0))
-    area = (x2 - x1) * (y2 - y1)
-    ap, aq = g(area, p), g(area, q)
-    if metric == "IOU": return inter / (ap + aq - inter)
-    den = torch.min(ap, aq)
-    return torch.where(den > 0, inter / den.clamp(min=torch.finfo(inter.dtype).tiny), torch.zeros_like(inter))
+def _pair_metric(b, p, q, metric="iou"):
+    "IoU or IoS of the box pairs (b[p[k]], b[q[k]]): `paired_overlap` on the gathered rows."
+    return paired_overlap(b.index_select(0, p), b.index_select(0, q), metric)
 
 def _compute_boxes(boxes):
     "Boxes in the precision NMS and NMM compute in: float16/bfloat16 become float32 (a 300x300 box's area overflows float16), float32/float64 stay."
@@ -285,7 +173,7 @@ def _backend(backend):
 
 def nms(boxes, scores, iou_threshold:float, backend="auto") -> torch.Tensor:
     "Indices of the boxes kept by greedy NMS, by descending score; `torchvision.ops.nms` semantics (IoU > threshold suppresses; half-precision boxes computed in float32)."
-    boxes, scores, _ = _check_dets(boxes, scores)
+    boxes, scores, _ = check_detections(boxes, scores)
     t = _check_threshold(iou_threshold)
     if len(boxes) == 0: return torch.zeros(0, dtype=torch.long, device=boxes.device)
     boxes = _compute_boxes(boxes); scores = scores.to(boxes.dtype)
@@ -295,7 +183,7 @@ def nms(boxes, scores, iou_threshold:float, backend="auto") -> torch.Tensor:
 # %% ../nbs/08_fusion.ipynb #a186ea8a
 def batched_nms(boxes, scores, labels, iou_threshold:float, backend="auto") -> torch.Tensor:
     "Class-aware NMS (`torchvision.ops.batched_nms` semantics): indices kept, by descending score (half-precision boxes computed in float32)."
-    boxes, scores, labels = _check_dets(boxes, scores, labels)
+    boxes, scores, labels = check_detections(boxes, scores, labels)
     t = _check_threshold(iou_threshold)
     if len(boxes) == 0: return torch.zeros(0, dtype=torch.long, device=boxes.device)
     boxes = _compute_boxes(boxes); scores = scores.to(boxes.dtype)
@@ -314,19 +202,8 @@ def batched_nms(boxes, scores, labels, iou_threshold:float, backend="auto") -> t
 MATCH_METRICS = ("IOS", "IOU")
 
 def _match_matrix(b1, b2, metric):
-    "IoU or IOS [N, M] of xyxy boxes; a zero denominator gives 0 (SAHI would give NaN)."
-    lt = torch.max(b1[:, None, :2], b2[None, :, :2]); rb = torch.min(b1[:, None, 2:], b2[None, :, 2:])
-    inter = (rb - lt).clamp(min=0).prod(-1)
-    a1, a2 = box_area(b1)[:, None], box_area(b2)[None, :]
-    den = torch.min(a1, a2) if metric == "IOS" else a1 + a2 - inter
-    return torch.where(den > 0, inter / den.clamp(min=torch.finfo(inter.dtype).tiny), torch.zeros_like(inter))
-
-def _pair_match(a, b, metric):
-    "Match value of two boxes given as Python lists (the strict second check)."
-    inter = max(0., min(a[2], b[2]) - max(a[0], b[0])) * max(0., min(a[3], b[3]) - max(a[1], b[1]))
-    aa, ab = (a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])
-    den = min(aa, ab) if metric == "IOS" else aa + ab - inter
-    return inter / den if den > 0 else 0.
+    "IoU or IoS [N, M] of xyxy boxes (`box_iou`, `box_ios`)."
+    return box_ios(b1, b2) if metric == "IOS" else box_iou(b1, b2)
 
 def _nmm_groups(b, l, metric, t, class_aware=True, sparse=True, budget=SWEEP_BUDGET):
     "Greedy grouping over score-sorted boxes: keep mask, and for every removed box the position of the kept box that takes it (-1 for kept)."
@@ -345,7 +222,7 @@ def _nmm_groups(b, l, metric, t, class_aware=True, sparse=True, budget=SWEEP_BUD
 
 def greedy_nmm(boxes, scores, labels, match_metric="IOS", threshold=0.5, class_aware=True, return_groups=False):
     "SAHI's greedy non-maximum merging: groups by `match_metric >= threshold`, merges (union hull, max score) where the merged box still matches `> threshold`. Returns `Detections` by descending score, boxes in the input dtype (and `{kept: [candidates]}` if `return_groups`)."
-    boxes, scores, labels = _check_dets(boxes, scores, labels)
+    boxes, scores, labels = check_detections(boxes, scores, labels)
     if match_metric not in MATCH_METRICS: raise ValueError(f"`match_metric` must be one of {MATCH_METRICS}; got {match_metric!r}")
     t = _check_threshold(threshold, "threshold")
     n = len(boxes)
@@ -353,18 +230,26 @@ def greedy_nmm(boxes, scores, labels, match_metric="IOS", threshold=0.5, class_a
     b, l = _compute_boxes(boxes)[order], labels[order]  # half precision: float32 arithmetic, merged boxes back in the input dtype
     keep, owner = _nmm_groups(b, l, match_metric, t, class_aware)
     kpos, rest = keep.nonzero().flatten(), (~keep).nonzero().flatten()
-    bl, sl = b.tolist(), scores[order].tolist()
-    mb, ms = [bl[p] for p in kpos.tolist()], [sl[p] for p in kpos.tolist()]
+    bd, sd = b.double(), scores[order].double()                  # merges in float64, as SAHI's Python floats
+    mb, ms = bd[kpos].clone(), sd[kpos].clone()
+    row = torch.full((n,), -1, dtype=torch.long, device=b.device); row[kpos] = torch.arange(len(kpos), device=b.device)
+    r = row[owner[rest]]                                         # the kept row that takes each removed box
+    by_row = torch.sort(r, stable=True).indices                  # removed boxes by row, in ascending position within a row
+    rr, jj = r[by_row], rest[by_row]
+    start = torch.searchsorted(rr, rr)                           # first removed box of each one's row
+    rank = torch.arange(len(rr), device=b.device) - start        # its turn in the row: SAHI merges in descending score
+    for k in range(int(rank.max()) + 1 if len(rank) else 0):     # turn k of every row at once (one candidate per row)
+        sel = rank == k
+        rows, cand = rr[sel], bd[jj[sel]]
+        box = mb[rows]
+        ok = paired_overlap(box, cand, match_metric) > t         # the strict second check, against the box merged so far
+        hull = torch.cat([torch.minimum(box[:, :2], cand[:, :2]), torch.maximum(box[:, 2:], cand[:, 2:])], 1)
+        mb[rows[ok]] = hull[ok]
+        ms[rows[ok]] = torch.maximum(ms[rows[ok]], sd[jj[sel]][ok])
     groups = {int(k): [] for k in order[kpos]}
-    row_of = {p: r for r, p in enumerate(kpos.tolist())}
-    for j, k in zip(rest.tolist(), owner[rest].tolist()):  # ascending position = descending score: SAHI's merge order
-        r, box, cand = row_of[k], mb[row_of[k]], bl[j]
-        groups[int(order[k])].append(int(order[j]))
-        if _pair_match(box, cand, match_metric) > t:
-            mb[r] = [min(box[0], cand[0]), min(box[1], cand[1]), max(box[2], cand[2]), max(box[3], cand[3])]
-            ms[r] = max(ms[r], sl[j])
-    out_b = torch.tensor(mb, dtype=boxes.dtype, device=boxes.device).reshape(-1, 4)
-    out_s = torch.tensor(ms, dtype=scores.dtype, device=boxes.device)
+    for j, k in zip(rest.tolist(), owner[rest].tolist()): groups[int(order[k])].append(int(order[j]))
+    out_b = mb.to(boxes.dtype).reshape(-1, 4)
+    out_s = ms.to(scores.dtype)
     dets = Detections(out_b, out_s, l[kpos])
     return (dets, groups) if return_groups else dets
 
@@ -381,26 +266,27 @@ def _check_crops(crops, n_patches):
         raise ValueError(f"`patch_dets` must hold one Detections per crop: {len(c)} crops but {n_patches} patch detections")
     return c
 
-def _remap_patches(global_dets, patch_dets, crops, scale):
+def _check_global(global_dets):
     if not isinstance(global_dets, Detections): raise ValueError(f"`global_dets` must be Detections; got {type(global_dets).__name__}")
+    return global_dets
+
+def remap_crop_detections(patch_dets, # one `Detections` per crop, in the enlarged crop's pixels
+                          crops, # [K, 4] xywh crops in image pixels
+                          scale=1.0, # the crops' enlargement (a number or (sx, sy))
+                          image_id=None,
+                         ) -> Detections: # every crop's detections in image pixels, in crop order
+    "Put every crop's detections back on the image (`remap_bboxes_to_full`) and concatenate them."
     patch_dets = list(patch_dets)
     c = _check_crops(crops, len(patch_dets))
     remapped = [remap_bboxes_to_full(d, c[k, :2], scale) for k, d in enumerate(patch_dets)]
-    return c, Detections.cat(remapped, image_id=global_dets.image_id) if remapped else Detections.empty(global_dets.image_id)
-
-def inside_crops(boxes:torch.Tensor, # [N, 4] xyxy
-                 crops:torch.Tensor, # [M, 4] xywh
-                ) -> torch.Tensor: # [N] bool: the box lies wholly inside at least one crop
-    "Which boxes lie wholly inside some crop (YOLC's containment test)."
-    b, c = boxes.reshape(-1, 4).float(), torch.as_tensor(crops, dtype=torch.float32, device=boxes.device).reshape(-1, 4)
-    if not len(c): return torch.zeros(len(b), dtype=torch.bool, device=boxes.device)
-    return ((b[:, None, 0] >= c[None, :, 0]) & (b[:, None, 1] >= c[None, :, 1]) &
-            (b[:, None, 2] <= c[None, :, 0] + c[None, :, 2]) & (b[:, None, 3] <= c[None, :, 1] + c[None, :, 3])).any(1)
+    return Detections.cat(remapped, image_id=image_id) if remapped else Detections.empty(image_id)
 
 def yolc_fusion(global_dets:Detections, crop_dets, crops, scale=1.0) -> Detections:
     "YOLC's published fusion: every remapped crop detection, plus the global detections not wholly inside a crop."
-    c, local = _remap_patches(global_dets, crop_dets, crops, scale)
-    return Detections.cat([local, global_dets[~inside_crops(global_dets.boxes, c)]], image_id=global_dets.image_id)
+    crop_dets = list(crop_dets)
+    local = remap_crop_detections(crop_dets, crops, scale, _check_global(global_dets).image_id)
+    inside = inside_crops(global_dets.boxes, _check_crops(crops, len(crop_dets)))
+    return Detections.cat([local, global_dets[~inside]], image_id=global_dets.image_id)
 
 def fuse_detections(global_dets:Detections, patch_dets, crops, method="nms", iou_threshold=0.5, scale=1.0) -> Detections:
     "Merge global detections with per-crop detections (crop pixels, enlarged by `scale`) by `nms`, `greedy_nmm`, `yolc` or `concat`."
@@ -408,7 +294,7 @@ def fuse_detections(global_dets:Detections, patch_dets, crops, method="nms", iou
     t = _check_threshold(iou_threshold)
     if not 0 <= t <= 1: raise ValueError(f"`iou_threshold` must be an overlap in [0, 1]; got {iou_threshold!r} (`nms` itself takes any number, as torchvision's does)")
     if method == "yolc": return yolc_fusion(global_dets, patch_dets, crops, scale)
-    _, local = _remap_patches(global_dets, patch_dets, crops, scale)
+    local = remap_crop_detections(patch_dets, crops, scale, _check_global(global_dets).image_id)
     both = Detections.cat([global_dets, local], image_id=global_dets.image_id)
     if method == "concat": return both
     if method == "nms": return both[batched_nms(both.boxes, both.scores, both.labels, iou_threshold)]
@@ -418,6 +304,7 @@ def fuse_detections(global_dets:Detections, patch_dets, crops, method="nms", iou
 
 # %% ../nbs/08_fusion.ipynb #504623ff
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 def _draw_boxes(ax, boxes, color, lw=1.0, ls="-"):
     for x1, y1, x2, y2 in boxes.tolist():
@@ -426,7 +313,9 @@ def _draw_boxes(ax, boxes, color, lw=1.0, ls="-"):
 def render_fusion(global_dets:Detections, patch_dets, crops, method="yolc", iou_threshold=0.5, scale=1.0,
                   gt_boxes=None, view=None, min_score=0.0, figsize=(10, 4.5)) -> Figure:
     "Figure: global (blue) and remapped crop (orange) detections with the crops, then what `method` keeps (green)."
-    c, local = _remap_patches(global_dets, patch_dets, crops, scale)
+    patch_dets = list(patch_dets)
+    local = remap_crop_detections(patch_dets, crops, scale, _check_global(global_dets).image_id)
+    c = _check_crops(crops, len(patch_dets))
     fused = fuse_detections(global_dets, patch_dets, crops, method, iou_threshold, scale)
     sel = lambda d: d[d.scores >= min_score]
     fig = Figure(figsize=figsize)

@@ -11,14 +11,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 import cv2
-from .data import make_meta, to_original
+from .geometry import box_convert, make_meta, to_original, inside_crops, union_area
 from .heatmap_gen import mask_heatmap, centernet_targets
 
 # %% auto #0
 __all__ = ['MODES', 'LSM_KEYS', 'SELECT_KEYS', 'DEFAULT_LSM_CFG', 'binarize_heatmap', 'grid_edges', 'grid_counts', 'pick_cells',
            'merge_cells', 'findclusters', 'crops_to_original', 'LSM', 'clip_crops', 'select_crops', 'crop_window',
            'crop_img_tensor', 'build_patch_meta', 'resize_patch', 'lsm_config', 'find_crops', 'gt_heatmap', 'gt_crops',
-           'uniform_slices', 'union_area', 'crop_coverage', 'render_crop_explorer', 'crop_explorer']
+           'uniform_slices', 'crop_coverage', 'render_crop_explorer', 'crop_explorer']
 
 # %% ../nbs/06_lsm_crop.ipynb #62450de7
 MODES = ("yolc", "adaptive")
@@ -326,9 +326,7 @@ def find_crops(heat:torch.Tensor, # [B, C, h, w] heatmap probabilities
         raise ValueError(f"`heat` must be probabilities [B, C, h, w]; got {tuple(getattr(heat, 'shape', ())) or type(heat).__name__}")
     if len(valid_hw) != heat.shape[0]: raise ValueError(f"`valid_hw` must have one (H, W) per image: {heat.shape[0]}; got {len(valid_hw)}")
     heat = mask_heatmap(heat.detach().float(), valid_hw, heatmap_stride)
-    h, w = heat.shape[-2:]
-    metas = [make_meta(int(round(h * heatmap_stride)), int(round(w * heatmap_stride))) for _ in range(len(valid_hw))]
-    for m, (H, W) in zip(metas, valid_hw): m["ori_shape"] = (int(H), int(W), 3)   # LSM clips to this
+    metas = [make_meta(int(H), int(W)) for H, W in valid_hw]       # each image's valid part, as it is: LSM clips crops to it
     crops = LSM(heat, metas, heatmap_stride, **{k: cfg[k] for k in LSM_KEYS})
     out = []
     for b, (c, (H, W)) in enumerate(zip(crops, valid_hw)):
@@ -388,36 +386,19 @@ def uniform_slices(height:int, width:int, slice_hw, overlap_ratio=0.2) -> torch.
     return torch.stack([xx, yy, w, h], -1).reshape(-1, 4)
 
 # %% ../nbs/06_lsm_crop.ipynb #7e86d3c0
-def union_area(crops) -> float:
-    "Exact area of the union of xywh rectangles (coordinate compression, vectorised)."
-    c = _check_crops(crops)
-    c = c[(c[:, 2] > 0) & (c[:, 3] > 0)]
-    if len(c) == 0: return 0.
-    x1, y1, x2, y2 = c[:, 0], c[:, 1], c[:, 0] + c[:, 2], c[:, 1] + c[:, 3]
-    xs, ys = torch.unique(torch.cat([x1, x2])).double(), torch.unique(torch.cat([y1, y2])).double()
-    mx, my = (xs[:-1] + xs[1:]) / 2, (ys[:-1] + ys[1:]) / 2
-    inx = (mx[None, :] > x1[:, None]) & (mx[None, :] < x2[:, None])    # [N, nx]
-    iny = (my[None, :] > y1[:, None]) & (my[None, :] < y2[:, None])    # [N, ny]
-    cov = (iny.double().T @ inx.double()) > 0                         # [ny, nx] covered by some crop
-    return float(((ys[1:] - ys[:-1])[:, None] * (xs[1:] - xs[:-1])[None, :] * cov).sum())
-
 def crop_coverage(crops, # [N, 4] xywh crops
                   boxes, # [M, 4] object boxes
                   img_size, # (height, width) of the image
                   box_fmt:str="xyxy", # format of `boxes`: "xyxy" or "xywh"
                  ) -> dict:
-    "Which boxes lie wholly inside some crop (`covered`, `coverage`), and the pixel budget (`budget`, `budget_union`)."
+    "Which boxes lie wholly inside some crop (`covered`, `coverage`: `inside_crops`), and the pixel budget (`budget`, `budget_union`: the crops' union, `union_area`)."
     crops = clip_crops(crops, img_size)
     H, W = _check_hw(img_size)
     b = _check_crops(boxes, "boxes")
-    if box_fmt == "xywh": b = torch.cat([b[:, :2], b[:, :2] + b[:, 2:]], 1)
-    elif box_fmt != "xyxy": raise ValueError(f"`box_fmt` must be 'xyxy' or 'xywh'; got {box_fmt!r}")
-    cx1, cy1 = crops[:, 0], crops[:, 1]
-    cx2, cy2 = cx1 + crops[:, 2], cy1 + crops[:, 3]
-    inside = ((b[:, None, 0] >= cx1) & (b[:, None, 1] >= cy1) & (b[:, None, 2] <= cx2) & (b[:, None, 3] <= cy2))  # [M, N]
-    covered = inside.any(1)
+    if box_fmt not in ("xyxy", "xywh"): raise ValueError(f"`box_fmt` must be 'xyxy' or 'xywh'; got {box_fmt!r}")
+    covered = inside_crops(box_convert(b, box_fmt, "xyxy"), crops)
     return dict(covered=covered, coverage=covered.float().mean().item() if len(b) else float("nan"),
-                budget=float((crops[:, 2] * crops[:, 3]).sum()) / (H * W), budget_union=union_area(crops) / (H * W))
+                budget=float((crops[:, 2] * crops[:, 3]).sum()) / (H * W), budget_union=union_area(box_convert(crops, "xywh", "xyxy")) / (H * W))
 
 # %% ../nbs/06_lsm_crop.ipynb #e4ab7050
 def render_crop_explorer(boxes, # [N, 4] xyxy objects of one image
