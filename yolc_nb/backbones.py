@@ -11,50 +11,31 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import matplotlib.pyplot as plt
-from .core import load_error_reason
+from matplotlib.figure import Figure
+from .core import load_error_reason, check_int, shape_str
 
 # %% auto #0
-__all__ = ['BACKBONES', 'count_parameters', 'unused_parameters', 'Backbone', 'register_backbone', 'BackboneFactory', 'conv_bn',
-           'BasicBlock', 'HRTransition', 'HRExchange', 'LightHRNet', 'ConvBlock', 'DecoderStage', 'UNet',
+__all__ = ['BACKBONES', 'count_parameters', 'tensors_of', 'unused_parameters', 'Backbone', 'register_backbone', 'BackboneFactory',
+           'conv_bn', 'BasicBlock', 'HRTransition', 'HRExchange', 'LightHRNet', 'ConvBlock', 'DecoderStage', 'UNet',
            'timm_available', 'read_weights', 'TimmBackbone', 'render_feature_map', 'feature_map_viewer']
 
 # %% ../nbs/02_backbones.ipynb #a2391f49
-def _pair(size, name:str) -> tuple[int, int]:
-    "`(H, W)` from an int or a pair of positive ints, else `ValueError` naming `name`."
-    if isinstance(size, int) and not isinstance(size, bool): size = (size, size)
-    try: h, w = size
-    except (TypeError, ValueError): raise ValueError(f"`{name}` must be an int or a pair (H, W); got {size!r}") from None
-    if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in (h, w)):
-        raise ValueError(f"`{name}` must hold positive ints; got {size!r}")
-    return h, w
-
-def _check_int(value, name:str, minimum:int=1) -> int:
-    "Return `value` if it is an int >= `minimum`, else raise `ValueError` naming `name`."
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"`{name}` must be an int >= {minimum}; got {value!r}")
-    return value
-
-def _shape(t) -> str:
-    "The shape of a tensor as a tuple string, or the type name of anything else (for error messages)."
-    return str(tuple(t.shape)) if isinstance(t, torch.Tensor) else type(t).__name__
-
 def count_parameters(module:nn.Module, trainable_only:bool=True) -> int:
     "Number of (trainable) parameters of `module`."
     return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
 
 # %% ../nbs/02_backbones.ipynb #1f617cb3
-def _tensors(out) -> list:
-    "Every tensor in a (nested) output: a tensor, a list/tuple or a dict of them."
+def tensors_of(out) -> list[torch.Tensor]:
+    "Every tensor in a (nested) model output: a tensor, a list/tuple or a dict of them, in order."
     if isinstance(out, torch.Tensor): return [out]
     if isinstance(out, dict): out = list(out.values())
-    return [t for o in out for t in _tensors(o)]
+    return [t for o in out for t in tensors_of(o)]
 
 def unused_parameters(model:nn.Module, *inputs) -> list[str]:
     "Names of the parameters of `model` that a fixed random projection of every output does not reach."
     model.zero_grad(set_to_none=True)
     g = torch.Generator().manual_seed(0)
-    loss = sum((t * torch.randn(t.shape, generator=g).to(t.device)).sum() for t in _tensors(model(*inputs)))
+    loss = sum((t * torch.randn(t.shape, generator=g).to(t.device)).sum() for t in tensors_of(model(*inputs)))
     loss.backward()
     return [n for n, p in model.named_parameters() if p.grad is None or not p.grad.abs().sum() > 0]
 
@@ -82,7 +63,7 @@ class Backbone(nn.Module):
         ok = isinstance(x, torch.Tensor) and x.ndim == 4 and x.shape[1] == self.n_channels_in
         if not ok or x.shape[-2] % self.stride or x.shape[-1] % self.stride:
             raise ValueError(f"`x` must be [B, {self.n_channels_in}, H, W] with H and W divisible by "
-                             f"{self.stride} (the network stride); got {_shape(x)}")
+                             f"{self.stride} (the network stride); got {shape_str(x)}")
 
 # %% ../nbs/02_backbones.ipynb #ad49a557
 BACKBONES: dict[str, type] = {}
@@ -172,8 +153,8 @@ class LightHRNet(Backbone):
     def __init__(self, n_channels_in:int=3, n_channels:int=32, num_stages:int=2, num_branches:int=2,
                  num_blocks:int=2, num_channels:list|None=None):
         super().__init__()
-        self.n_channels_in, self.n_channels = _check_int(n_channels_in, "n_channels_in"), _check_int(n_channels, "n_channels")
-        _check_int(num_stages, "num_stages", 2); _check_int(num_branches, "num_branches", 2); _check_int(num_blocks, "num_blocks")
+        self.n_channels_in, self.n_channels = check_int(n_channels_in, "n_channels_in"), check_int(n_channels, "n_channels")
+        check_int(num_stages, "num_stages", 2); check_int(num_branches, "num_branches", 2); check_int(num_blocks, "num_blocks")
         if num_channels is None: num_channels = [n_channels * 2 ** i for i in range(num_branches)]
         num_channels = list(num_channels)
         if len(num_channels) != num_branches or not all(isinstance(c, int) and c > 0 for c in num_channels):
@@ -233,12 +214,12 @@ class DecoderStage(nn.Module):
     def forward(self, x, skip=None):
         "x [B, in_channels, h, w], skip [B, skip_channels, H, W] (or None) -> [B, out_channels, H, W]."
         if not isinstance(x, torch.Tensor) or x.ndim != 4 or x.shape[1] != self.in_channels:
-            raise ValueError(f"`x` must be [B, {self.in_channels}, h, w]; got {_shape(x)}")
+            raise ValueError(f"`x` must be [B, {self.in_channels}, h, w]; got {shape_str(x)}")
         if skip is None:
             if self.skip_channels: raise ValueError(f"`skip` must be [B, {self.skip_channels}, H, W]; got None")
             size = (x.shape[-2] * self.scale_factor, x.shape[-1] * self.scale_factor)
         elif skip.ndim != 4 or skip.shape[1] != self.skip_channels or skip.shape[0] != x.shape[0]:
-            raise ValueError(f"`skip` must be [{x.shape[0]}, {self.skip_channels}, H, W]; got {_shape(skip)}")
+            raise ValueError(f"`skip` must be [{x.shape[0]}, {self.skip_channels}, H, W]; got {shape_str(skip)}")
         else: size = skip.shape[-2:]
         x = F.interpolate(x, size=size, mode="bilinear", align_corners=False)
         return self.conv(x if skip is None else torch.cat([x, skip], 1))
@@ -249,8 +230,8 @@ class UNet(Backbone):
     "Small U-Net (Ronneberger et al. 2015) returning `n_channels` at H/2; features `F1..F{depth}` from the encoder."
     def __init__(self, n_channels_in:int=3, n_channels:int=32, base_channels:int=16, depth:int=4):
         super().__init__()
-        self.n_channels_in, self.n_channels = _check_int(n_channels_in, "n_channels_in"), _check_int(n_channels, "n_channels")
-        _check_int(base_channels, "base_channels"); _check_int(depth, "depth", 2)
+        self.n_channels_in, self.n_channels = check_int(n_channels_in, "n_channels_in"), check_int(n_channels, "n_channels")
+        check_int(base_channels, "base_channels"); check_int(depth, "depth", 2)
         c = [base_channels * 2 ** min(i, depth - 1) for i in range(depth + 1)]   # channels at stride 2**i
         self.channels, self.stride, self.out_stride = c, 2 ** depth, 2
         self.inc = ConvBlock(n_channels_in, c[0])
@@ -324,7 +305,7 @@ class TimmBackbone(Backbone):
         timm = _import_timm()
         if not isinstance(model_name, str) or not timm.is_model(model_name):
             raise ValueError(f"unknown timm model {model_name!r}; see timm.list_models(), e.g. timm.list_models('hrnet*')")
-        self.model_name, self.n_channels_in = model_name, _check_int(n_channels_in, "n_channels_in")
+        self.model_name, self.n_channels_in = model_name, check_int(n_channels_in, "n_channels_in")
         kw = dict(features_only=True, in_chans=n_channels_in, **timm_kwargs)
         if model_name.startswith("hrnet"): kw.setdefault("feature_location", "")   # the raw HRNetV2 branches
         if pretrained_file is not None or pretrained:
@@ -387,8 +368,9 @@ class TimmBackbone(Backbone):
         return {**feats, "out": out} if return_features else out
 
 # %% ../nbs/02_backbones.ipynb #515e7ab5
-def render_feature_map(image, stage_feats:list, stage:int=1, branch:int=0, channel:int=0) -> plt.Figure:
+def render_feature_map(image, stage_feats:list, stage:int=1, branch:int=0, channel:int=0) -> Figure:
     "Figure: `image` [3, H, W] beside channel `channel` of branch `branch` of stage `stage` (1-based) of `stage_feats`."
+    import matplotlib.pyplot as plt
     stage = min(max(int(stage), 1), len(stage_feats))
     branch = min(max(int(branch), 0), len(stage_feats[stage - 1]) - 1)
     fmap = stage_feats[stage - 1][branch]

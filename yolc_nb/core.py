@@ -1,4 +1,4 @@
-"""What every other notebook leans on: files written atomically, markdown tables, the device to run on, and the kit's one checkpoint format, read back with `torch.load(weights_only=True)`.
+"""What every other notebook leans on: files written atomically, markdown tables, arguments checked with errors that name them, the device to run on, and the kit's one checkpoint format, read back with `torch.load(weights_only=True)`.
 
 Docs: https://yolc-nb.github.io/yolc_nb/core.html.md"""
 
@@ -13,10 +13,10 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['DEVICES', 'THREADS_ENV', 'CKPT_FORMAT', 'LEGACY_CKPT_FORMATS', 'atomic_write', 'markdown_table', 'device_form_error',
-           'default_device', 'resolve_device', 'usable_cores', 'default_threads', 'set_threads', 'rng_state',
-           'set_rng_state', 'save_checkpoint', 'load_error_reason', 'read_checkpoint', 'upgrade_state_dict',
-           'load_state_checked', 'load_checkpoint']
+__all__ = ['DEVICES', 'THREADS_ENV', 'CKPT_FORMAT', 'LEGACY_CKPT_FORMATS', 'atomic_write', 'markdown_table', 'check_int',
+           'int_pair', 'shape_str', 'device_form_error', 'default_device', 'resolve_device', 'usable_cores',
+           'default_threads', 'set_threads', 'rng_state', 'set_rng_state', 'save_checkpoint', 'load_error_reason',
+           'read_checkpoint', 'upgrade_state_dict', 'load_state_checked', 'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #c0de0005
 def atomic_write(path, # the file to (over)write; its folder is created if needed
@@ -63,6 +63,31 @@ def markdown_table(rows:list, # dicts keyed by `headers`, or sequences in `heade
         if len(vals) != len(headers): raise ValueError(f"`rows[{i}]` has {len(vals)} cells for {len(headers)} headers")
         out.append("| " + " | ".join(cell(v) for v in vals) + " |")
     return "\n".join(out)
+
+# %% ../nbs/00_core.ipynb #c0ar0002
+def check_int(value, # the argument to check
+              name:str, # its name, for the error message
+              minimum:int=1, # the smallest value allowed
+             ) -> int:
+    "`value` if it is an int >= `minimum` (not a bool), else a `ValueError` naming `name`."
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"`{name}` must be an int >= {minimum}; got {value!r}")
+    return value
+
+def int_pair(size, # an int (a square) or a pair (H, W)
+             name:str, # its name, for the error message
+            ) -> tuple[int, int]:
+    "`(H, W)` from an int or a pair of positive ints, else a `ValueError` naming `name`."
+    if isinstance(size, int) and not isinstance(size, bool): size = (size, size)
+    try: h, w = size
+    except (TypeError, ValueError): raise ValueError(f"`{name}` must be an int or a pair (H, W); got {size!r}") from None
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in (h, w)):
+        raise ValueError(f"`{name}` must hold positive ints; got {size!r}")
+    return h, w
+
+def shape_str(t) -> str:
+    "The shape of a tensor as a tuple string, or the type name of anything else: the \"got ...\" of an error message."
+    return str(tuple(t.shape)) if isinstance(t, torch.Tensor) else type(t).__name__
 
 # %% ../nbs/00_core.ipynb #c0de0009
 DEVICES = ("auto", "cpu", "cuda", "cuda:N")

@@ -10,9 +10,10 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 from torch.utils.flop_counter import FlopCounterMode
-from .backbones import _pair, _check_int, _shape, _tensors, count_parameters, conv_bn, ConvBlock, DecoderStage, LightHRNet, UNet
+from .core import check_int, int_pair, shape_str
+from .backbones import tensors_of, count_parameters, conv_bn, ConvBlock, DecoderStage, LightHRNet, UNet
 
 # %% auto #0
 __all__ = ['NECKS', 'QueryToSpatial', 'MultiScaleDecoder', 'SimpleDecoder', 'StrideNeck', 'HRFPN', 'build_neck',
@@ -24,15 +25,15 @@ class QueryToSpatial(nn.Module):
     "Queries [B, K, D] -> maps [B, out_channels, h, w]: linear D -> h*w per query, then 1x1 conv K -> out_channels."
     def __init__(self, num_keypoints:int, query_dim:int, spatial_size, out_channels:int):
         super().__init__()
-        self.num_keypoints, self.query_dim = _check_int(num_keypoints, "num_keypoints"), _check_int(query_dim, "query_dim")
-        self.spatial_size = _pair(spatial_size, "spatial_size")
+        self.num_keypoints, self.query_dim = check_int(num_keypoints, "num_keypoints"), check_int(query_dim, "query_dim")
+        self.spatial_size = int_pair(spatial_size, "spatial_size")
         h, w = self.spatial_size
         self.query_proj = nn.Linear(query_dim, h * w)
         self.channel_proj = nn.Conv2d(num_keypoints, out_channels, 1)
     def forward(self, queries):
         K, D = self.num_keypoints, self.query_dim
         if not isinstance(queries, torch.Tensor) or queries.ndim != 3 or tuple(queries.shape[1:]) != (K, D):
-            raise ValueError(f"`queries` must be [B, {K}, {D}]; got {_shape(queries)}")
+            raise ValueError(f"`queries` must be [B, {K}, {D}]; got {shape_str(queries)}")
         return self.channel_proj(self.query_proj(queries).reshape(queries.shape[0], K, *self.spatial_size))
 
 # %% ../nbs/03_necks_heads.ipynb #3a5512c7
@@ -41,7 +42,7 @@ class MultiScaleDecoder(nn.Module):
     def __init__(self, num_keypoints:int, query_dim:int=256, backbone_channels:list=(24, 48, 64, 256),
                  decoder_channels:list=(256, 128, 64, 32), output_size=512):
         super().__init__()
-        H, W = self.output_size = _pair(output_size, "output_size")
+        H, W = self.output_size = int_pair(output_size, "output_size")
         if H % 32 or W % 32: raise ValueError(f"`output_size` must be divisible by 32; got {output_size!r}")
         if len(backbone_channels) < 3: raise ValueError(f"`backbone_channels` must give F1, F2, F3 (F4 optional); got {backbone_channels!r}")
         if len(decoder_channels) != 4: raise ValueError(f"`decoder_channels` must have 4 entries; got {decoder_channels!r}")
@@ -62,7 +63,7 @@ class MultiScaleDecoder(nn.Module):
         t = feats.get(key) if isinstance(feats, dict) else None
         if not isinstance(t, torch.Tensor) or t.ndim != 4 or tuple(t.shape[1:]) != want:
             raise ValueError(f"`backbone_features[{key!r}]` must be [B, {want[0]}, {want[1]}, {want[2]}] "
-                             f"(stride {div} of output_size {self.output_size}); got {_shape(t)}")
+                             f"(stride {div} of output_size {self.output_size}); got {shape_str(t)}")
         return t
 
     def forward(self, queries, backbone_features:dict):
@@ -87,12 +88,12 @@ class SimpleDecoder(nn.Module):
 
     def forward(self, x, features:dict):
         if not isinstance(x, torch.Tensor) or x.ndim != 4 or x.shape[1] != self.in_channels:
-            raise ValueError(f"`x` must be [B, {self.in_channels}, H/32, W/32]; got {_shape(x)}")
+            raise ValueError(f"`x` must be [B, {self.in_channels}, H/32, W/32]; got {shape_str(x)}")
         h, w = x.shape[-2:]
         for key, mul in (("F3", 4), ("F2", 8), ("F1", 16)):
             t, c = features.get(key), self.backbone_channels[int(key[1]) - 1]
             if not isinstance(t, torch.Tensor) or t.ndim != 4 or tuple(t.shape[1:]) != (c, h * mul, w * mul):
-                raise ValueError(f"`features[{key!r}]` must be [B, {c}, {h * mul}, {w * mul}] ({mul}x the size of `x`); got {_shape(t)}")
+                raise ValueError(f"`features[{key!r}]` must be [B, {c}, {h * mul}, {w * mul}] ({mul}x the size of `x`); got {shape_str(t)}")
         f3 = features["F3"]
         x = self.up1(x, F.interpolate(f3, size=(2 * h, 2 * w), mode="bilinear", align_corners=False))
         x = self.up2(x, f3)
@@ -121,14 +122,14 @@ def _check_levels(features, levels:list, feature_channels:dict):
         if not isinstance(t, torch.Tensor) or t.ndim != 4 or t.shape[1] != c or \
            (prev is not None and tuple(t.shape[-2:]) != (2 * prev[0], 2 * prev[1])):
             want = "H, W" if prev is None else f"{2 * prev[0]}, {2 * prev[1]}"
-            raise ValueError(f"`features['F{l}']` must be [B, {c}, {want}] (twice the size of F{l + 1}); got {_shape(t)}")
+            raise ValueError(f"`features['F{l}']` must be [B, {c}, {want}] (twice the size of F{l + 1}); got {shape_str(t)}")
         prev = t.shape[-2:]
 
 class StrideNeck(nn.Module):
     "Backbone features {F1: stride 2, F2: stride 4, ...} -> one map [B, out_channels, H/out_stride, W/out_stride]."
     def __init__(self, feature_channels:dict, out_channels:int=64, out_stride:int=4):
         super().__init__()
-        _check_int(out_channels, "out_channels")
+        check_int(out_channels, "out_channels")
         self.levels = _neck_levels(feature_channels, out_stride)   # deepest first
         self.feature_channels, self.out_channels, self.out_stride = dict(feature_channels), out_channels, out_stride
         self.lift = ConvBlock(feature_channels[f"F{self.levels[0]}"], out_channels)
@@ -151,7 +152,7 @@ class HRFPN(nn.Module):
     "HRNetV2p's neck: levels from stride `out_stride` down, upsampled to it, concatenated, 1x1 conv to `out_channels` (then a 3x3 conv)."
     def __init__(self, feature_channels:dict, out_channels:int=256, out_stride:int=4, out_conv:bool=True):
         super().__init__()
-        _check_int(out_channels, "out_channels")
+        check_int(out_channels, "out_channels")
         self.levels = _neck_levels(feature_channels, out_stride)   # deepest first
         self.feature_channels, self.out_channels, self.out_stride = dict(feature_channels), out_channels, out_stride
         self.reduce = _caffe2_xavier(nn.Conv2d(sum(feature_channels[f"F{l}"] for l in self.levels), out_channels, 1))
@@ -175,8 +176,8 @@ def decoder_memory_table(batch:int, num_keypoints:int=20, output_size=512, query
                          backbone_channels:list=(24, 48, 64, 256), decoder_channels:list=(256, 128, 64, 32),
                          bytes_per_element:int=4) -> list[dict]:
     "Per-module activation memory of `MultiScaleDecoder` from shapes: output bytes and bytes saved for backward."
-    B, K = _check_int(batch, "batch"), _check_int(num_keypoints, "num_keypoints")
-    H, W = _pair(output_size, "output_size")
+    B, K = check_int(batch, "batch"), check_int(num_keypoints, "num_keypoints")
+    H, W = int_pair(output_size, "output_size")
     if H % 32 or W % 32: raise ValueError(f"`output_size` must be divisible by 32; got {output_size!r}")
     b, (d0, d1, d2, d3) = list(backbone_channels), list(decoder_channels)
     px = lambda div: B * (H // div) * (W // div)   # pixels of a batch at stride `div`
@@ -200,7 +201,7 @@ def measure_module_outputs(model:nn.Module, names:list[str], *inputs) -> dict[st
     "Bytes returned by each named submodule during one forward pass (measured with forward hooks)."
     sizes, handles = {}, []
     def hook(name):
-        def _h(mod, args, out): sizes[name] = sum(t.numel() * t.element_size() for t in _tensors(out))
+        def _h(mod, args, out): sizes[name] = sum(t.numel() * t.element_size() for t in tensors_of(out))
         return _h
     try:
         for n in names: handles.append(model.get_submodule(n).register_forward_hook(hook(n)))
@@ -236,8 +237,9 @@ def count_macs(model:nn.Module, *inputs) -> int:
     return counter.get_total_flops() // 2
 
 # %% ../nbs/03_necks_heads.ipynb #73ceebee
-def plot_memory_table(rows:list[dict], title:str="") -> plt.Figure:
+def plot_memory_table(rows:list[dict], title:str="") -> Figure:
     "Bar chart of a `decoder_memory_table`: output MiB (red if the kit's first draft omits it) and MiB saved for backward."
+    import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(7, 3))
     xs = range(len(rows))
     ax.bar([x - 0.2 for x in xs], [r["output_bytes"] / 2 ** 20 for r in rows], 0.4, label="output",
@@ -257,13 +259,13 @@ class ClassificationHead(nn.Module):
     def __init__(self, in_features:int, num_classes:int, dropout:float=0.0):
         super().__init__()
         if not 0 <= dropout < 1: raise ValueError(f"`dropout` must be in [0, 1); got {dropout!r}")
-        self.in_features = _check_int(in_features, "in_features")
+        self.in_features = check_int(in_features, "in_features")
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
-        self.fc = nn.Linear(in_features, _check_int(num_classes, "num_classes"))
+        self.fc = nn.Linear(in_features, check_int(num_classes, "num_classes"))
     def forward(self, x):
         if isinstance(x, torch.Tensor) and x.ndim == 4: x = x.mean((-2, -1))
         if not isinstance(x, torch.Tensor) or x.ndim != 2 or x.shape[1] != self.in_features:
-            raise ValueError(f"`x` must be [B, {self.in_features}] or [B, {self.in_features}, H, W]; got {_shape(x)}")
+            raise ValueError(f"`x` must be [B, {self.in_features}] or [B, {self.in_features}, H, W]; got {shape_str(x)}")
         return self.fc(self.dropout(x))
 
 # %% ../nbs/03_necks_heads.ipynb #fe4fa46f
@@ -272,8 +274,8 @@ class DetectionHead(nn.Module):
     def __init__(self, in_channels:int, num_classes:int, num_convs:int=4, prior_prob:float=0.01):
         super().__init__()
         if not 0 < prior_prob < 1: raise ValueError(f"`prior_prob` must be in (0, 1); got {prior_prob!r}")
-        self.in_channels, self.num_classes, self.prior_prob = _check_int(in_channels, "in_channels"), _check_int(num_classes, "num_classes"), prior_prob
-        _check_int(num_convs, "num_convs", 0)
+        self.in_channels, self.num_classes, self.prior_prob = check_int(in_channels, "in_channels"), check_int(num_classes, "num_classes"), prior_prob
+        check_int(num_convs, "num_convs", 0)
         groups = math.gcd(32, in_channels)
         def tower():
             return nn.Sequential(*[m for _ in range(num_convs) for m in
@@ -293,7 +295,7 @@ class DetectionHead(nn.Module):
     def forward(self, features:list):
         for i, f in enumerate(features):
             if not isinstance(f, torch.Tensor) or f.ndim != 4 or f.shape[1] != self.in_channels:
-                raise ValueError(f"`features[{i}]` must be [B, {self.in_channels}, H, W]; got {_shape(f)}")
+                raise ValueError(f"`features[{i}]` must be [B, {self.in_channels}, H, W]; got {shape_str(f)}")
         cls = [self.cls_score(self.cls_subnet(f)) for f in features]
         box = [self.bbox_pred(self.bbox_subnet(f)) for f in features]
         ctr = [self.centerness(self.centerness_subnet(f)) for f in features]
@@ -306,7 +308,7 @@ class FPN(nn.Module):
         super().__init__()
         if not in_channels or not all(isinstance(c, int) and c > 0 for c in in_channels):
             raise ValueError(f"`in_channels` must be a non-empty list of positive ints; got {in_channels!r}")
-        self.in_channels, self.extra_levels = list(in_channels), _check_int(extra_levels, "extra_levels", 0)
+        self.in_channels, self.extra_levels = list(in_channels), check_int(extra_levels, "extra_levels", 0)
         self.lateral_convs = nn.ModuleList(nn.Conv2d(c, out_channels, 1) for c in in_channels)
         self.fpn_convs = nn.ModuleList(nn.Conv2d(out_channels, out_channels, 3, padding=1) for _ in in_channels)
 
@@ -315,7 +317,7 @@ class FPN(nn.Module):
             raise ValueError(f"`features` must hold {len(self.in_channels)} maps; got {len(features)}")
         for i, (f, c) in enumerate(zip(features, self.in_channels)):
             if not isinstance(f, torch.Tensor) or f.ndim != 4 or f.shape[1] != c:
-                raise ValueError(f"`features[{i}]` must be [B, {c}, H, W]; got {_shape(f)}")
+                raise ValueError(f"`features[{i}]` must be [B, {c}, H, W]; got {shape_str(f)}")
         lat = [conv(f) for conv, f in zip(self.lateral_convs, features)]
         for i in range(len(lat) - 1, 0, -1):
             lat[i - 1] = lat[i - 1] + F.interpolate(lat[i], size=lat[i - 1].shape[-2:], mode="nearest")
