@@ -12,7 +12,7 @@ import argparse, datetime, multiprocessing as mp, os, platform, statistics, sys,
 import torch
 from yolc_nb.core import default_threads, usable_cores
 from yolc_nb.train import TrainConfig, train
-from yolc_nb.demo import DEMO_SETTINGS, _demo_model
+from yolc_nb.demo import DEMO_SETTINGS, demo_model_config
 from _common import cpu_model, timed_fit
 
 
@@ -25,7 +25,7 @@ def speed(threads, steps, tmp, data):
     "Images/s of a short training run at `threads` torch threads."
     torch.set_num_threads(threads)
     s = DEMO_SETTINGS["full"]
-    cfg = TrainConfig(data=dict(train=data, size=s["size"], num_classes=3), model=_demo_model(s["student"], s["heatmap_upsample_num"]),
+    cfg = TrainConfig(data=dict(train=data, size=s["size"], num_classes=3), model=demo_model_config(s["student"], s["heatmap_upsample_num"]),
                       batch_size=s["batch_size"], max_steps=steps, warmup_steps=1, out_dir=tmp, progress=False, eval_every=0,
                       eval_crop=False, overwrite=True, device="cpu")
     cfg.data.val = None

@@ -35,10 +35,10 @@ def main(argv=None):
         tr = train(TrainConfig(data=dict(n_train=8, n_val=2, size=(a.size, a.size)), model=detector_config("teacher"), batch_size=a.batch,
                                max_steps=1, out_dir=f"{t}/teacher", progress=False, eval_crop=False, device="cpu"))
         from yolc_nb.detector import YOLCDetector
-        from yolc_nb.demo import DEMO_SETTINGS, _demo_model
+        from yolc_nb.demo import DEMO_SETTINGS, demo_model_config
         s = DEMO_SETTINGS["full"]
         models = {"student": detector_config("student"), "teacher": detector_config("teacher"),
-                  "demo teacher": _demo_model(s["teacher"], s["heatmap_upsample_num"]), "demo student": _demo_model(s["student"], s["heatmap_upsample_num"])}
+                  "demo teacher": demo_model_config(s["teacher"], s["heatmap_upsample_num"]), "demo student": demo_model_config(s["student"], s["heatmap_upsample_num"])}
         params = {k: count_parameters(YOLCDetector(3, **m)) for k, m in models.items()}
         train(TrainConfig(data=dict(n_train=8, n_val=2, size=(a.size, a.size)), model=models["demo teacher"], batch_size=a.batch,
                           max_steps=1, out_dir=f"{t}/demo_teacher", progress=False, eval_crop=False, device="cpu"))

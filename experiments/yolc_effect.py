@@ -36,7 +36,7 @@ def main(argv=None):
         if getattr(a, f) is not None and getattr(a, f) < 1: ap.error(f"--{f.replace('_', '-')} must be a positive integer; got {getattr(a, f)}")
     import torch
     from yolc_nb.core import atomic_write, set_threads
-    from yolc_nb.demo import (DEMO_SETTINGS, KD_VARIANTS, prepare_demo, _demo_cfg, _save_png, kd_ablation, kd_ablation_table, crop_gain_table,
+    from yolc_nb.demo import (DEMO_SETTINGS, KD_VARIANTS, prepare_demo, demo_train_config, save_png, kd_ablation, kd_ablation_table, crop_gain_table,
                               render_kd_ablation, crop_study, render_crop_study)
     from yolc_nb.train import train, build_datasets, DataConfig, summarize_run
     variants = KD_VARIANTS if a.variants is None else a.variants
@@ -54,8 +54,8 @@ def main(argv=None):
         md = [f"# The KD ablation, {len(a.merge)} runs merged (students seeds {ab['seeds']})", "", kd_ablation_table(ab), "",
               "What the crops add to each student run:", "", crop_gain_table(ab), "",
               f"![KD ablation]({a.name}_kd_ablation.png)", ""]
-        _save_png(render_kd_ablation(ab), out / f"{a.name}_kd_ablation.png", 100)
-        if a.images: _save_png(render_kd_ablation(ab), Path(a.images) / f"yolc_effect_{a.name}_kd_ablation.png", 100)
+        save_png(render_kd_ablation(ab), out / f"{a.name}_kd_ablation.png", 100)
+        if a.images: save_png(render_kd_ablation(ab), Path(a.images) / f"yolc_effect_{a.name}_kd_ablation.png", 100)
         atomic_write(out / f"{a.name}.md", "\n".join(md)); atomic_write(out / f"{a.name}.json", json.dumps(dict(kd_ablation=ab), indent=1, default=float))
         print("\n".join(md)); return 0
     if out.exists() and not out.is_dir(): ap.error(f"--out must be a folder; {out} is a file")
@@ -71,7 +71,7 @@ def main(argv=None):
     if a.student_steps: s = {**s, "student_steps": a.student_steps}
     if not a.kd_only:
         t0 = time.time()
-        no_aug = train(_demo_cfg({**s, "crop_aug": False}, out, s["teacher"], s["teacher_steps"], "teacher_no_crop_aug", 0, False))
+        no_aug = train(demo_train_config({**s, "crop_aug": False}, out, s["teacher"], s["teacher_steps"], "teacher_no_crop_aug", 0, False))
         print(f"teacher without crop augmentation: {summarize_run(no_aug)} ({time.time() - t0:.0f} s)")
         _, val = build_datasets(DataConfig(train=str(out / "data"), size=s["size"]))
         teachers = {"teacher, crop aug": p["teacher"]["model"].eval(), "teacher, no crop aug": no_aug["model"].eval()}
@@ -94,8 +94,8 @@ def main(argv=None):
            f"![KD ablation]({a.name}_kd_ablation.png)", ""]
     res["kd_ablation"] = ab
     for key, fig in figs.items():
-        _save_png(fig, out / f"{a.name}_{key}.png", 100)
-        if a.images: _save_png(fig, Path(a.images) / f"yolc_effect_{a.name}_{key}.png", 100)
+        save_png(fig, out / f"{a.name}_{key}.png", 100)
+        if a.images: save_png(fig, Path(a.images) / f"yolc_effect_{a.name}_{key}.png", 100)
     total = time.time() - t_start
     cmd = (f"python experiments/yolc_effect.py --seeds {' '.join(map(str, a.seeds))} --threads {a.threads}" + " --kd-only" * a.kd_only
            + " --quick" * a.quick + (f" --student-steps {a.student_steps}" if a.student_steps else "")

@@ -24,10 +24,10 @@ from .evaluation import evaluate, coco_eval, coco_metrics, resample_eval
 from .train import TrainConfig, DataConfig, train, distill, build_datasets, summarize_run
 
 # %% auto #0
-__all__ = ['DEMO_SETTINGS', 'FUSION_RULES', 'KD_VARIANTS', 'CROP_STUDY_ROWS', 'demo_figures', 'prepare_demo', 'run_demo',
-           'centres_in_crops', 'crop_passes', 'crop_diagnostic', 'bootstrap_difference', 'render_crop_diagnostic',
-           'kd_ablation', 'kd_ablation_table', 'render_kd_ablation', 'merge_ablations', 'crop_gain_table', 'crop_study',
-           'render_crop_study']
+__all__ = ['DEMO_SETTINGS', 'FUSION_RULES', 'KD_VARIANTS', 'CROP_STUDY_ROWS', 'save_png', 'demo_figures', 'prepare_demo',
+           'demo_model_config', 'demo_train_config', 'run_demo', 'centres_in_crops', 'crop_passes', 'crop_diagnostic',
+           'bootstrap_difference', 'render_crop_diagnostic', 'kd_ablation', 'kd_ablation_table', 'render_kd_ablation',
+           'merge_ablations', 'crop_gain_table', 'crop_study', 'render_crop_study']
 
 # %% ../nbs/13_demo.ipynb #735a4dc5
 DEMO_SETTINGS = {
@@ -42,7 +42,7 @@ DEMO_SETTINGS = {
 }
 
 # %% ../nbs/13_demo.ipynb #b78882c8
-def _save_png(fig, path, dpi):
+def save_png(fig, path, dpi):
     "Write a figure as PNG, atomically."
     buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=dpi); atomic_write(path, buf.getvalue())
 
@@ -60,7 +60,7 @@ def demo_figures(models:dict, val_ds, out_dir, n_images:int=2, score_thr:float=0
             dets, crops = m.simple_test(s["image"][None], [s["meta"]], crop=True)
             draw_detections(axs[r, c], s["image"], dets[0], crops[0], s["boxes"], score_thr,
                             title=f"{name}: {int((dets[0].scores >= score_thr).sum())} dets" if r == 0 else None)
-    fig.tight_layout(); _save_png(fig, out_dir / "detections.png", 110); files["detections"] = "detections.png"
+    fig.tight_layout(); save_png(fig, out_dir / "detections.png", 110); files["detections"] = "detections.png"
     fig = Figure(figsize=(5, 3.6)); ax = fig.subplots()
     for c, (name, m) in enumerate(models.items()):
         for crop, ls in ((False, "-"), (True, "--")):
@@ -69,7 +69,7 @@ def demo_figures(models:dict, val_ds, out_dir, n_images:int=2, score_thr:float=0
             ax.plot(rec, prec, ls, color=f"C{c}", label=f"{name}{' +crops' if crop else ''}")
     ax.set_xlabel("recall"); ax.set_ylabel("precision"); ax.set_title("precision-recall at IoU 0.5 (validation)", fontsize=9)
     ax.set_xlim(0, 1); ax.set_ylim(0, 1.02); ax.legend(fontsize=7); fig.tight_layout()
-    _save_png(fig, out_dir / "pr_curves.png", 110); files["pr_curves"] = "pr_curves.png"
+    save_png(fig, out_dir / "pr_curves.png", 110); files["pr_curves"] = "pr_curves.png"
     names = list(models)
     if len(names) >= 2:
         with torch.no_grad(): outs_t = models[names[0]](samples[0]["image"][None])
@@ -78,7 +78,7 @@ def demo_figures(models:dict, val_ds, out_dir, n_images:int=2, score_thr:float=0
             fig = render_kd_maps(outs_s, outs_t)
             fig.suptitle(f"{name} vs {names[0]}", fontsize=9); fig.tight_layout()
             key = f"difference_{name.replace(' ', '_').replace('(', '').replace(')', '')}"
-            _save_png(fig, out_dir / f"{key}.png", 100); files[key] = f"{key}.png"
+            save_png(fig, out_dir / f"{key}.png", 100); files[key] = f"{key}.png"
     return files
 
 # %% ../nbs/13_demo.ipynb #10d6d40e
@@ -91,19 +91,20 @@ def prepare_demo(out, quick:bool=False, seed:int=0, progress:bool=True, log=prin
     timings = {"data": time.time() - t0}
     log(f"data: {summ['train']['images']} + {summ['val']['images']} images of {s['size'][0]}x{s['size'][1]} -> {out / 'data'}")
     t0 = time.time()
-    r = train(_demo_cfg(s, out, s["teacher"], s["teacher_steps"], "teacher", seed, progress))
+    r = train(demo_train_config(s, out, s["teacher"], s["teacher_steps"], "teacher", seed, progress))
     timings["teacher"] = time.time() - t0
     log(f"teacher: {summarize_run(r)} ({timings['teacher']:.0f} s)")
     return dict(settings=s, teacher=r, timings=timings)
 
 # %% ../nbs/13_demo.ipynb #7f5bcdaf
-def _demo_model(spec, upsample:int) -> dict:
+def demo_model_config(spec, upsample:int) -> dict:
     "A `detector_config` from a preset name or (preset name, overrides)."
     name, over = (spec, {}) if isinstance(spec, str) else spec
     return detector_config(name, **{**over, "heatmap_upsample_num": upsample})
 
-def _demo_cfg(s:dict, out:Path, preset, steps:int, name:str, seed:int, progress:bool, **kw) -> TrainConfig:
-    return TrainConfig(data=dict(train=str(out / "data"), size=s["size"], num_classes=3, crop_aug=s.get("crop_aug", False)), model=_demo_model(preset, s["heatmap_upsample_num"]), lr=s["lr"],
+def demo_train_config(s:dict, out:Path, preset, steps:int, name:str, seed:int, progress:bool, **kw) -> TrainConfig:
+    "The `TrainConfig` of one demo run: settings `s` (`DEMO_SETTINGS`), the data in `out/data`, the model `preset`, `steps`, the run folder `out/name`."
+    return TrainConfig(data=dict(train=str(out / "data"), size=s["size"], num_classes=3, crop_aug=s.get("crop_aug", False)), model=demo_model_config(preset, s["heatmap_upsample_num"]), lr=s["lr"],
                        batch_size=s["batch_size"], max_steps=steps, warmup_steps=min(20, steps // 5), out_dir=str(out / name),
                        seed=seed, progress=progress, eval_crop=True, overwrite=True, **kw)
 
@@ -117,7 +118,7 @@ def run_demo(out="runs/demo", quick:bool=False, seed:int=0, progress:bool=True, 
             ("student (KD)", distill, s["student"], s["student_steps"], dict(distill=dict(teacher_ckpt=str(out / "teacher" / "last.pt")))),
             ("student (no KD)", train, s["student"], s["student_steps"], {})):
         t0 = time.time()
-        r = fn(_demo_cfg(s, out, preset, steps, name.replace(" (", "_").replace(")", "").replace(" ", "_"), seed, progress, **extra))
+        r = fn(demo_train_config(s, out, preset, steps, name.replace(" (", "_").replace(")", "").replace(" ", "_"), seed, progress, **extra))
         timings[name] = time.time() - t0
         runs[name] = r
         log(f"{name}: {summarize_run(r)} ({timings[name]:.0f} s)")
@@ -133,7 +134,7 @@ def run_demo(out="runs/demo", quick:bool=False, seed:int=0, progress:bool=True, 
                                                 for k, d in diag.items()})
     oracle = crop_diagnostic(models["teacher"], val, crop_source="oracle")
     fig = render_crop_diagnostic({"teacher, LSM crops": diag["teacher"], "teacher, oracle crops": oracle})
-    _save_png(fig, out / "crop_diagnostic.png", 110); figs["crop_diagnostic"] = "crop_diagnostic.png"
+    save_png(fig, out / "crop_diagnostic.png", 110); figs["crop_diagnostic"] = "crop_diagnostic.png"
     gt = diag["teacher"]["gt"]
     boot = {"teacher: +crops - global": bootstrap_difference(gt, diag["teacher"]["dets"]["fused nms, everywhere"], diag["teacher"]["dets"]["global, everywhere"], n_boot=s["n_boot"], seed=seed),
             "KD - plain student, +crops": bootstrap_difference(gt, diag["student (KD)"]["dets"]["fused nms, everywhere"],
@@ -288,8 +289,8 @@ def kd_ablation(out, # a folder holding `prepare_demo`'s data and teacher
     for seed, v in tqdm(jobs, desc="KD ablation", disable=not progress):
         w = variants[v]
         name = f"ablation_seed{seed}_" + v.replace(" ", "_")
-        if w is None: r = train(_demo_cfg(s, out, s["student"], s["student_steps"], name, seed, False))
-        else: r = distill(_demo_cfg(s, out, s["student"], s["student_steps"], name, seed, False, distill=dict(teacher_ckpt=str(ckpt), **w)))
+        if w is None: r = train(demo_train_config(s, out, s["student"], s["student_steps"], name, seed, False))
+        else: r = distill(demo_train_config(s, out, s["student"], s["student_steps"], name, seed, False, distill=dict(teacher_ckpt=str(ckpt), **w)))
         res[v].append(r["metrics"])
         log(f"seed {seed}, {v}: AP50 {r['metrics']['global']['AP50']:.3f} global, {r['metrics']['crops']['AP50']:.3f} +crops")
     return dict(metrics=res, seeds=list(seeds), seconds=time.time() - t0)

@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, Dataset
 from tqdm.auto import tqdm
-from .core import markdown_table
+from .core import markdown_table, resolve_device
 from .data import collate
 from .geometry import box_convert, box_area, area_in_union, Detections, check_detections
 
@@ -259,12 +259,14 @@ def eval_model(model:nn.Module) -> nn.Module:
     return getattr(model, "student", model)
 
 @torch.no_grad()
-def evaluate_model(model:nn.Module, ds:Dataset, batch_size:int=8, crop:bool=False, device="cpu", lsm_cfg=None, fusion:str="nms",
+def evaluate_model(model:nn.Module, ds:Dataset, batch_size:int=8, crop:bool=False, device="cpu", # where the model is: "auto", "cpu", "cuda", "cuda:N"
+                   lsm_cfg=None, fusion:str="nms",
                    area_ranges:str="aitod", progress:bool=False,
                    ignore_rule:str|None=None, # None: `ds`'s ignored regions are not used; "coco" or "visdrone": they are, by that rule
                    max_dets=None) -> tuple[dict, list]:
     "COCO metrics (pycocotools through `evaluate`) of `model.simple_test` on `ds`, and the per-image `Detections`."
     if ignore_rule not in (None, *IGNORE_RULES): raise ValueError(f"`ignore_rule` must be None or one of {IGNORE_RULES}; got {ignore_rule!r}")
+    device = resolve_device(device)
     model = eval_model(model)
     was = model.training; model.eval()
     dets = []

@@ -529,12 +529,13 @@ def distill(cfg:TrainConfig|dict, model:nn.Module|None=None) -> dict:
 
 def evaluate_checkpoint(ckpt, # a checkpoint written by `train`/`distill` (or `save_checkpoint`)
                         data=None, # the evaluation set: a source string (see `SOURCE_FORMS`) or a DataConfig; None: the run's own validation set
-                        batch_size:int=8, device="cpu", crop:bool=True,
+                        batch_size:int=8, device="auto", crop:bool=True, # device: "auto", "cpu", "cuda", "cuda:N" or a torch.device
                         ignore_rule:str|None=None, # ignored regions: None (not used), "coco" (crowd boxes) or "visdrone" (`evaluate`)
                         max_dets=None, # `evaluate`'s: a preset name ("yolc", "visdrone", "aitod", "coco") or numbers; None: AI-TOD's
                        ) -> dict:
     "COCO metrics (AI-TOD ranges) of a checkpoint on a validation set: `{'global': ..., 'crops': ...}`."
     from yolc_nb.detector import load_detector
+    device = resolve_device(device)                   # a clear error for a bad or unavailable device, before any loading
     model, st = load_detector(ckpt, with_checkpoint=True)
     model = model.to(device).eval()
     if isinstance(data, (str, os.PathLike)): val = open_source(os.fspath(data), "val", DataConfig())
