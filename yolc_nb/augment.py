@@ -38,21 +38,21 @@ def _parts(sample:dict):
     return img, boxes, labels, ignore
 
 def hflip(sample:dict) -> dict:
-    "Mirror left-right: pixel column `i` goes to `W - 1 - i`, and the boxes with it."
+    "Mirror left-right: pixel column `i` goes to `W - 1 - i`, a coordinate `x` to `W - x`, and the boxes with it."
     img, b, l, g = _parts(sample)
     W = img.shape[-1]
-    f = lambda x: torch.stack([W - 1 - x[:, 2], x[:, 1], W - 1 - x[:, 0], x[:, 3]], 1)
+    f = lambda x: torch.stack([W - x[:, 2], x[:, 1], W - x[:, 0], x[:, 3]], 1)
     return _with(sample, img.flip(-1), f(b), l, f(g))
 
 def vflip(sample:dict) -> dict:
-    "Mirror top-bottom: pixel row `j` goes to `H - 1 - j`, and the boxes with it."
+    "Mirror top-bottom: pixel row `j` goes to `H - 1 - j`, a coordinate `y` to `H - y`, and the boxes with it."
     img, b, l, g = _parts(sample)
     H = img.shape[-2]
-    f = lambda x: torch.stack([x[:, 0], H - 1 - x[:, 3], x[:, 2], H - 1 - x[:, 1]], 1)
+    f = lambda x: torch.stack([x[:, 0], H - x[:, 3], x[:, 2], H - x[:, 1]], 1)
     return _with(sample, img.flip(-2), f(b), l, f(g))
 
 def resize(sample:dict, size) -> dict:
-    "Resize the image to `size` (H, W), bilinear (bytes stay bytes, resized by OpenCV); boxes map as `(x + 1/2) * W'/W - 1/2`."
+    "Resize the image to `size` (H, W), bilinear (bytes stay bytes, resized by OpenCV); boxes map as `x * W'/W`."
     img, b, l, g = _parts(sample)
     H2, W2 = int(size[0]), int(size[1])
     if H2 < 1 or W2 < 1: raise ValueError(f"`size` must be two positive ints (H, W); got {size!r}")
@@ -64,7 +64,7 @@ def resize(sample:dict, size) -> dict:
         out = torch.from_numpy(np.stack([cv2.resize(p, (W2, H2), interpolation=cv2.INTER_LINEAR) for p in planes]))
     else: out = F.interpolate(img[None], size=(H2, W2), mode="bilinear", align_corners=False)[0]
     s = torch.tensor([W2 / w, H2 / h, W2 / w, H2 / h])
-    f = lambda x: (x + 0.5) * s - 0.5
+    f = lambda x: x * s
     return _with(sample, out, f(b), l, f(g))
 
 def resize_keep_ratio(sample:dict, size) -> dict:
@@ -84,12 +84,12 @@ def crop_pad(sample:dict, window) -> dict:
     sx0, sy0, sx1, sy1 = max(x0, 0), max(y0, 0), min(x1, W), min(y1, H)
     if sx1 > sx0 and sy1 > sy0: out[:, sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0] = img[:, sy0:sy1, sx0:sx1]
     off = torch.tensor([x0, y0, x0, y0], dtype=torch.float32)
-    lim = torch.tensor([-0.5, -0.5, x1 - x0 - 0.5, y1 - y0 - 0.5])          # the crop's outer pixel edges
+    lim = torch.tensor([0., 0., x1 - x0, y1 - y0])                          # the crop's edges
     def clip(x):
         x = x - off
         return torch.stack([x[:, 0].clamp(lim[0], lim[2]), x[:, 1].clamp(lim[1], lim[3]), x[:, 2].clamp(lim[0], lim[2]), x[:, 3].clamp(lim[1], lim[3])], 1)
     c = (b[:, :2] + b[:, 2:]) / 2 - off[:2]
-    keep = (c[:, 0] >= -0.5) & (c[:, 0] < x1 - x0 - 0.5) & (c[:, 1] >= -0.5) & (c[:, 1] < y1 - y0 - 0.5)
+    keep = (c[:, 0] >= 0) & (c[:, 0] < x1 - x0) & (c[:, 1] >= 0) & (c[:, 1] < y1 - y0)
     nb_ = clip(b[keep]); gg = clip(g)
     ok = (nb_[:, 2] > nb_[:, 0]) & (nb_[:, 3] > nb_[:, 1])
     return _with(sample, out, nb_[ok], l[keep][ok], gg[(gg[:, 2] > gg[:, 0]) & (gg[:, 3] > gg[:, 1])])

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, get_worker_info
 from .core import atomic_write
-from .geometry import BOX_FORMATS, check_boxes, box_convert, box_area, box_iou, box_intersection, make_meta, to_original
+from .geometry import BOX_FORMATS, check_boxes, box_convert, box_area, box_iou, box_intersection, make_meta, to_original, pixel_centroid
 
 # %% auto #0
 __all__ = ['VISDRONE_LOG_SIZE', 'VISDRONE_REF_HEIGHT', 'AITOD_SIZE_CLASSES', 'CLASS_STYLES', 'OTHERS_RGB', 'VISDRONE_CLASSES',
@@ -34,10 +34,10 @@ def find_shared_data(start=None) -> Path | None:
 
 # %% ../nbs/01_data.ipynb #be2d6607
 def interval_coverage(lo, hi, n:int) -> torch.Tensor:
-    "Length of the overlap of `[lo, hi]` with each pixel `[i-0.5, i+0.5]`, `i` in `0..n-1`; `lo`/`hi` may be [N] tensors (-> [N, n])."
+    "Length of the overlap of `[lo, hi]` with each pixel `[i, i+1]`, `i` in `0..n-1`; `lo`/`hi` may be [N] tensors (-> [N, n])."
     lo, hi = torch.as_tensor(lo, dtype=torch.float32), torch.as_tensor(hi, dtype=torch.float32)
     i = torch.arange(n, dtype=torch.float32)
-    return (torch.minimum(hi[..., None], i + 0.5) - torch.maximum(lo[..., None], i - 0.5)).clamp(min=0)
+    return (torch.minimum(hi[..., None], i + 1) - torch.maximum(lo[..., None], i)).clamp(min=0)
 
 def box_coverage(boxes, height:int, width:int) -> torch.Tensor:
     "Exact fraction of each pixel covered by each `xyxy` box: [N, H, W] in 0..1."
@@ -132,8 +132,8 @@ def _paint(out, box, rgb):
     "Composite one box of colour `rgb` into `out` [3, H, W] in place, touching only its pixel window."
     _, H, W = out.shape
     x1, y1, x2, y2 = box.tolist()
-    c0, c1 = max(0, math.floor(x1 + 0.5)), min(W, math.ceil(x2 + 0.5))
-    r0, r1 = max(0, math.floor(y1 + 0.5)), min(H, math.ceil(y2 + 0.5))
+    c0, c1 = max(0, math.floor(x1)), min(W, math.ceil(x2))   # the pixels [i, i+1) the box touches
+    r0, r1 = max(0, math.floor(y1)), min(H, math.ceil(y2))
     if c1 <= c0 or r1 <= r0: return
     a = interval_coverage(y1 - r0, y2 - r0, r1 - r0)[:, None] * interval_coverage(x1 - c0, x2 - c0, c1 - c0)[None]
     win = out[:, r0:r1, c0:c1]
@@ -247,7 +247,9 @@ def show_sample(sample:dict, ax=None, class_names=None, title=None, lw=0.8):
     from matplotlib.patches import Rectangle
     if ax is None: _, ax = plt.subplots(figsize=(5, 5))
     H, W = sample["meta"]["img_shape"][:2]
-    if sample.get("image") is not None: ax.imshow(sample["image"].permute(1, 2, 0).clamp(0, 1).numpy())
+    if sample.get("image") is not None:
+        H, W = sample["image"].shape[-2:]
+        ax.imshow(sample["image"].permute(1, 2, 0).clamp(0, 1).numpy(), extent=(0, W, H, 0))   # pixel i covers [i, i+1), as the boxes
     else: ax.set_facecolor("0.93"); ax.set_xlim(0, W); ax.set_ylim(H, 0)
     cmap = plt.get_cmap("tab10")
     for (x1, y1, x2, y2), l in zip(sample["boxes"].tolist(), sample["labels"].tolist()):

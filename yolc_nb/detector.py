@@ -485,9 +485,9 @@ def draw_detections(ax, image:torch.Tensor, # [3, H, W] in 0..1
     cmap = matplotlib.colormaps["tab10"]
     img = image.detach().cpu().permute(1, 2, 0).clamp(0, 1).numpy()
     H, W = img.shape[:2]
-    ax.imshow(img); ax.set_xticks([]); ax.set_yticks([])
+    ax.imshow(img, extent=(0, W, H, 0)); ax.set_xticks([]); ax.set_yticks([])   # pixel i covers [i, i+1), as the boxes
     if heatmap is not None:
-        ax.imshow(heatmap.detach().float().cpu().numpy(), cmap="magma", alpha=0.6, extent=(-.5, W - .5, H - .5, -.5), vmin=0, vmax=1)
+        ax.imshow(heatmap.detach().float().cpu().numpy(), cmap="magma", alpha=0.6, extent=(0, W, H, 0), vmin=0, vmax=1)
     for x1, y1, x2, y2 in ([] if gt_boxes is None else torch.as_tensor(gt_boxes).reshape(-1, 4).tolist()):
         ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec="white", lw=0.5, alpha=0.8))
     if dets is not None:

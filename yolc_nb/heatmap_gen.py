@@ -398,13 +398,13 @@ def render_heatmap(sample:dict, sigma:float=2.0, min_overlap:float=0.3, cls:int=
     st = target_stats(boxes[sel], labels[sel], (H, W), down_ratio, min_overlap)
     img = sample["image"].permute(1, 2, 0).clamp(0, 1).numpy() if sample.get("image") is not None else np.full((H, W, 3), 0.9)
     fig, axs = plt.subplots(1, 3, figsize=(3 * size, size * H / W + 0.4))
-    ext = (-0.5, W - 0.5, H - 0.5, -0.5)
+    ext = (0, W, H, 0)                                                    # pixel i covers [i, i+1), as the boxes
     for ax in axs: ax.imshow(img, extent=ext); ax.set_xticks([]); ax.set_yticks([])
     for x1, y1, x2, y2 in boxes[sel].tolist():
         axs[0].add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec="yellow", lw=0.7))
     axs[1].imshow(np.ma.masked_less(kp.numpy(), 1e-3), cmap="plasma", alpha=0.85, vmin=0, vmax=1, extent=ext)
     axs[2].imshow(np.ma.masked_less(cn.numpy(), 1e-3), cmap="plasma", alpha=0.85, vmin=0, vmax=1, interpolation="nearest",
-                  extent=(-0.5, ow * down_ratio - 0.5, oh * down_ratio - 0.5, -0.5))
+                  extent=(0, ow * down_ratio, oh * down_ratio, 0))
     axs[2].set_xlim(ext[:2]); axs[2].set_ylim(ext[2:])
     axs[0].set_title(f"class {cls}: {int(sel.sum())} boxes", fontsize=8)
     axs[1].set_title(f"keypoint target, stride 1, sigma={sigma:.1f}", fontsize=8)

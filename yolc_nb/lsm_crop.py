@@ -166,11 +166,11 @@ def _draw_clusters(binary, xe, ye, chosen, crops, ax=None):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
     if ax is None: _, ax = plt.subplots(figsize=(6, 6 * binary.shape[0] / max(1, binary.shape[1])))
-    ax.imshow(binary.numpy(), cmap="gray", interpolation="nearest")
+    ax.imshow(binary.numpy(), cmap="gray", interpolation="nearest", extent=(0, binary.shape[1], binary.shape[0], 0))   # pixel i covers [i, i+1)
     for r, c in chosen.nonzero().tolist():
-        ax.add_patch(Rectangle((xe[c] - .5, ye[r] - .5), xe[c + 1] - xe[c], ye[r + 1] - ye[r], color="tab:orange", alpha=.35, lw=0))
+        ax.add_patch(Rectangle((xe[c], ye[r]), xe[c + 1] - xe[c], ye[r + 1] - ye[r], color="tab:orange", alpha=.35, lw=0))
     for x, y, w, h in crops.tolist():
-        ax.add_patch(Rectangle((x - .5, y - .5), w, h, fill=False, ec="tab:red", lw=2))
+        ax.add_patch(Rectangle((x, y), w, h, fill=False, ec="tab:red", lw=2))
     ax.set_xticks([]); ax.set_yticks([])
     return ax
 
@@ -419,8 +419,8 @@ def render_crop_explorer(boxes, # [N, 4] xyxy objects of one image
     tiny = ((boxes[:, 2] - boxes[:, 0]).clamp(min=0) * (boxes[:, 3] - boxes[:, 1]).clamp(min=0)).sqrt() < 16
     cov = crop_coverage(patches, boxes[tiny], (H, W))
     fig, axs = plt.subplots(1, 2, figsize=(10, 4.6 * H / W + 0.9))
-    if image is not None: axs[0].imshow(image.permute(1, 2, 0).clamp(0, 1))
-    else: axs[0].imshow(np.ones((H, W)), cmap="gray", vmin=0, vmax=1)
+    if image is not None: axs[0].imshow(image.permute(1, 2, 0).clamp(0, 1), extent=(0, W, H, 0))   # pixel i covers [i, i+1), as the boxes
+    else: axs[0].imshow(np.ones((H, W)), cmap="gray", vmin=0, vmax=1, extent=(0, W, H, 0))
     for sel, col in ((~tiny, "tab:blue"), (tiny, "tab:red")):
         rects = [Rectangle((x1, y1), x2 - x1, y2 - y1) for x1, y1, x2, y2 in boxes[sel].tolist()]
         axs[0].add_collection(PatchCollection(rects, facecolor="none", edgecolor=col, lw=0.6))
