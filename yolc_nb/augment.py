@@ -14,9 +14,10 @@ import torch.nn.functional as F
 from torch.utils.data import Dataset, Sampler
 from .geometry import make_meta, check_boxes
 from .lsm_crop import gt_crops, crop_window
+from .config import RATIOS
 
 # %% auto #0
-__all__ = ['RATIOS', 'hflip', 'vflip', 'resize', 'resize_keep_ratio', 'crop_pad', 'random_center_crop_pad', 'gt_crop_sample',
+__all__ = ['hflip', 'vflip', 'resize', 'resize_keep_ratio', 'crop_pad', 'random_center_crop_pad', 'gt_crop_sample',
            'TrainTransform', 'TrainingSet', 'EpochSampler']
 
 # %% ../nbs/11_augment.ipynb #a0900011
@@ -133,8 +134,6 @@ def gt_crop_sample(sample:dict, scale:float=1.5, # enlargement of the crop (YOLC
     return resize(out, (max(1, round(h * scale)), max(1, round(w * scale))))
 
 # %% ../nbs/11_augment.ipynb #a0900305
-RATIOS = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3)   # RandomCenterCropPad's scales in mmdet's CenterNet and YOLC configs
-
 @dataclass
 class TrainTransform:
     "YOLC's training transform: random crop with padding to `size` at a random scale (when `size` is set), then random flips."

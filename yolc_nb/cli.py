@@ -26,7 +26,7 @@ _OVERRIDES = {  # argparse dest -> (section, field) of TrainConfig
 
 def config_from_args(args):
     "A validated `TrainConfig` from parsed `train`/`distill` arguments: `--config` JSON first, then `--preset`, then the options given."
-    from yolc_nb.train import TrainConfig
+    from yolc_nb.config import TrainConfig
     if getattr(args, "config", None):
         p = Path(args.config)
         if not p.is_file(): raise ValueError(f"`--config` file not found: {p}")

@@ -19,7 +19,8 @@ from .evaluation import evaluate_model, metrics_table, pr_curve
 from .detector import detector_config, draw_detections, pad_batch
 from .geometry import Detections, inside_crops
 from .fusion import fuse_detections, remap_crop_detections
-from .lsm_crop import find_crops, gt_crops, lsm_config
+from .lsm_crop import gt_crops
+from .config import lsm_config
 from .evaluation import evaluate, coco_eval, coco_metrics, resample_eval
 from .train import TrainConfig, DataConfig, train, distill, build_datasets, summarize_run
 
@@ -190,8 +191,8 @@ def crop_passes(model, sample:dict, # a data set sample (`image`, `meta`, `boxes
     model, cfg = getattr(model, "student", model), lsm_config(lsm_cfg)
     g = model.global_pass(sample["image"][None], [sample["meta"]], score_thr, max_per_img)
     if crop_source == "predicted": crops = model.crop_search(g["heat"], g["valid_hw"], cfg)[0]
-    else: crops = gt_crops(sample["boxes"], g["valid_hw"][0], max_patches_per_img=cfg["max_patches_per_img"], expand=cfg["expand"],
-                           min_patch_size=cfg["min_patch_size"])
+    else: crops = gt_crops(sample["boxes"], g["valid_hw"][0], max_patches_per_img=cfg.max_patches_per_img, expand=cfg.expand,
+                           min_patch_size=cfg.min_patch_size)
     local = model.local_pass(list(g["image"]), [crops], crop_scale, score_thr, max_per_img)[0]
     return dict(global_dets=g["dets"][0], crops=crops, local=remap_crop_detections(local, crops, 1., g["dets"][0].image_id), patches=local)
 

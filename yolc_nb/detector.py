@@ -22,8 +22,9 @@ from .backbones import BackboneFactory, count_parameters
 from .necks_heads import build_neck, count_macs, measure_saved_activations
 from .hrh_sco import HRHSCOHead, HEAD_INITS
 from .heatmap_gen import mask_heatmap
-from .lsm_crop import find_crops, lsm_config, crop_img_tensor, resize_patch, crops_to_original
-from .kd_losses import DistillConfig, freeze_teacher, kd_losses, kd_local_refine
+from .lsm_crop import find_crops, crop_img_tensor, resize_patch, crops_to_original
+from .config import ModelConfig, LSMConfig, DistillConfig, lsm_config
+from .kd_losses import freeze_teacher, kd_losses, kd_local_refine
 from .fusion import fuse_detections, FUSION_METHODS
 
 # %% auto #0
@@ -148,9 +149,11 @@ _HEAD_INIT_ALIASES = {"fast": "default"}   # the name earlier versions of the ki
 
 class YOLCDetector(nn.Module):
     "YOLC detector: registered backbone, registered neck to stride `down_ratio`, YOLC / HRH-SCO head; global pass, crops, local pass and fusion."
-    def __init__(self, num_classes:int, backbone:str="LightHRNet", backbone_cfg:dict|None=None, use_hrh_sco:bool=True,
-                 heatmap_upsample_num:int=2, down_ratio:int=4, neck_channels:int=64, head_channels:int=96,
-                 head_init:str="default", neck:str="StrideNeck"):
+    def __init__(self, num_classes:int, # the defaults below are `ModelConfig`'s (`00_config`): written once
+                 backbone:str=ModelConfig.backbone, backbone_cfg:dict|None=ModelConfig.backbone_cfg, use_hrh_sco:bool=ModelConfig.use_hrh_sco,
+                 heatmap_upsample_num:int=ModelConfig.heatmap_upsample_num, down_ratio:int=ModelConfig.down_ratio,
+                 neck_channels:int=ModelConfig.neck_channels, head_channels:int=ModelConfig.head_channels,
+                 head_init:str=ModelConfig.head_init, neck:str=ModelConfig.neck):
         super().__init__()
         head_init = _HEAD_INIT_ALIASES.get(head_init, head_init)
         if head_init not in HEAD_INITS: raise ValueError(f"`head_init` must be one of {HEAD_INITS}; got {head_init!r}")
@@ -306,7 +309,7 @@ def global_pass(self:YOLCDetector, img:torch.Tensor, # [B, 3, H, W]: floats in 0
 @patch
 def crop_search(self:YOLCDetector, heat:torch.Tensor, # [B, C, h, w] heatmap probabilities (`global_pass`'s `heat`)
                 valid_hw:list, # (H, W) of each image inside the padded input
-                lsm_cfg:dict|None=None, # see `DEFAULT_LSM_CFG`
+                lsm_cfg:LSMConfig|dict|None=None, # the crop search's settings (`LSMConfig`)
                ) -> list: # per image, [N_i, 4] whole-pixel crops (x, y, w, h) in input pixels
     "Stage 2: the Local Scale Module's crops of each image, from the heatmap at this head's stride."
     return find_crops(heat, valid_hw, self.head.heatmap_stride, lsm_config(lsm_cfg))
@@ -331,7 +334,7 @@ def fuse(self:YOLCDetector, dets:list, # per image, the global pass's `Detection
 def simple_test(self:YOLCDetector, img:torch.Tensor, # [B, 3, H, W]
                 img_metas:list|None=None, # one meta per image (None: unpadded, unscaled)
                 crop:bool=True, # run the crop search and the local pass
-                lsm_cfg:dict|None=None, # see `DEFAULT_LSM_CFG`
+                lsm_cfg:LSMConfig|dict|None=None, # the crop search's settings (`LSMConfig`)
                 fusion:str="nms", # "nms", "greedy_nmm", "yolc" or "concat" (see `fuse_detections`)
                 score_thr:float=0.05, max_per_img:int=100, crop_scale:float=1.5, iou_threshold:float=0.5,
                 rescale:bool=True, # boxes in original-image pixels (else input pixels)
@@ -401,7 +404,7 @@ class DistillDetector(nn.Module):
                 crop_batch:int=8, # KD crops of one padded size that run through both networks together
                 ):
         super().__init__()
-        cfg = DistillConfig(enable=True) if cfg is None else cfg
+        cfg = DistillConfig() if cfg is None else cfg
         if not isinstance(cfg, DistillConfig): raise ValueError(f"`cfg` must be a DistillConfig; got {type(cfg).__name__}")
         if not isinstance(student, YOLCDetector): raise ValueError(f"`student` must be a YOLCDetector; got {type(student).__name__}")
         if teacher is None:

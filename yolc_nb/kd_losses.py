@@ -14,70 +14,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 from .hrh_sco import decode_box_map
-
-# %% auto #0
-__all__ = ['HM_LOSSES', 'DistillConfig', 'freeze_teacher', 'kd_heatmap_mse', 'kd_heatmap_kl', 'kd_coarse', 'kd_local_refine',
-           'kd_losses', 'render_kd_maps', 'kd_explorer']
-
-# %% ../nbs/07_kd_losses.ipynb #f816f8a6
-HM_LOSSES = ("mse", "kl")
-
-_RETIRED = ("lsm_visualize",)
+from .config import DistillConfig, HM_LOSSES
 
 def _is_real(x): return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
-@dataclass
-class DistillConfig:
-    "Switches and weights of teacher-student distillation; validated on construction."
-    enable: bool = False                 # distil at all (opt-in: the detector builds a teacher only when True)
-    teacher_ckpt: str | None = None      # path of the teacher's weights
-    kd_weight_global_hm: float = 1.0     # lambda_hm: heatmap KD on the whole image
-    kd_weight_global_coarse: float = 0.1 # lambda_c: decoded coarse boxes on the whole image (pixels^2, hence small)
-    kd_weight_local_refine: float = 0.1  # lambda_r: decoded refine boxes on the crops
-    use_teacher_crop: bool = True        # crops come from the teacher's heatmap (stable early in training)
-    max_patches_per_img: int = 4         # crops per image for local KD (0: no local KD)
-    min_patch_size: int = 64             # the shortest side of a crop, in input pixels (as `select_crops`)
-    hm_loss: str = "mse"                 # "mse" on sigmoid probabilities or "kl" with `temperature`
-    temperature: float = 1.0             # T of the "kl" heatmap loss
-
-    def __post_init__(self):
-        for f in ("enable", "use_teacher_crop"):
-            v = getattr(self, f)
-            if not isinstance(v, (bool, np.bool_)): raise ValueError(f"`{f}` must be True or False; got {v!r}")
-            setattr(self, f, bool(v))
-        if self.teacher_ckpt is not None:
-            if not isinstance(self.teacher_ckpt, (str, os.PathLike)):
-                raise ValueError(f"`teacher_ckpt` must be a path (str) or None; got {self.teacher_ckpt!r}")
-            self.teacher_ckpt = os.fspath(self.teacher_ckpt)
-        for f in ("kd_weight_global_hm", "kd_weight_global_coarse", "kd_weight_local_refine"):
-            v = getattr(self, f)
-            if not _is_real(v) or not math.isfinite(v) or v < 0:
-                raise ValueError(f"`{f}` must be a finite number >= 0; got {v!r}")
-            setattr(self, f, float(v))
-        for f, lo in (("max_patches_per_img", 0), ("min_patch_size", 1)):
-            v = getattr(self, f)
-            if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v < lo:
-                raise ValueError(f"`{f}` must be an integer >= {lo}; got {v!r}")
-            setattr(self, f, int(v))
-        if self.hm_loss not in HM_LOSSES: raise ValueError(f"`hm_loss` must be one of {HM_LOSSES}; got {self.hm_loss!r}")
-        t = self.temperature
-        if not _is_real(t) or not math.isfinite(t) or t <= 0:
-            raise ValueError(f"`temperature` must be a finite number > 0; got {t!r}")
-        self.temperature = float(t)
-
-    @classmethod
-    def from_dict(cls, d:dict) -> DistillConfig:
-        "Build from a plain dict (e.g. a parsed config file); unknown keys raise `ValueError`."
-        if not isinstance(d, dict): raise ValueError(f"`d` must be a dict; got {type(d).__name__}")
-        d = {k: v for k, v in d.items() if k not in _RETIRED}   # fields of earlier versions that never did anything
-        known = {f.name for f in dataclasses.fields(cls)}
-        extra = sorted(set(d) - known)
-        if extra: raise ValueError(f"unknown DistillConfig field(s) {extra}; known fields: {sorted(known)}")
-        return cls(**d)
-
-    def to_dict(self) -> dict:
-        "A plain, JSON-serialisable dict of the fields."
-        return dataclasses.asdict(self)
+# %% auto #0
+__all__ = ['freeze_teacher', 'kd_heatmap_mse', 'kd_heatmap_kl', 'kd_coarse', 'kd_local_refine', 'kd_losses', 'render_kd_maps',
+           'kd_explorer']
 
 # %% ../nbs/07_kd_losses.ipynb #de14bed0
 def freeze_teacher(model:nn.Module) -> nn.Module:
@@ -183,7 +126,6 @@ def kd_losses(outs_s:dict, # student head outputs: `heatmap` logits [B, C, h, w]
               down_ratio:float=4, # stride of the box maps in input pixels
              ) -> dict: # {"loss_kd_global_hm", "loss_kd_global_coarse"[, "loss_kd_local_refine"]}, weighted
     "Weighted global KD losses (heatmap, decoded coarse boxes), plus local refine KD when `patch_pairs` is given."
-    # `cfg.enable` is not read here: it tells the caller whether to build and run a teacher at all.
     if not isinstance(cfg, DistillConfig): raise ValueError(f"`cfg` must be a DistillConfig; got {type(cfg).__name__}")
     hm_s, hm_t = _get(outs_s, "heatmap", "outs_s"), _get(outs_t, "heatmap", "outs_t")
     hm = kd_heatmap_mse(hm_s, hm_t) if cfg.hm_loss == "mse" else kd_heatmap_kl(hm_s, hm_t, cfg.temperature)

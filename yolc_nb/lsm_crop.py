@@ -13,12 +13,13 @@ import torch.nn.functional as F
 import cv2
 from .geometry import box_convert, make_meta, to_original, inside_crops, union_area
 from .heatmap_gen import mask_heatmap, centernet_targets
+from .config import LSMConfig, lsm_config
 
 # %% auto #0
-__all__ = ['MODES', 'LSM_KEYS', 'SELECT_KEYS', 'DEFAULT_LSM_CFG', 'binarize_heatmap', 'grid_edges', 'grid_counts', 'pick_cells',
-           'merge_cells', 'findclusters', 'crops_to_original', 'LSM', 'clip_crops', 'select_crops', 'crop_window',
-           'crop_img_tensor', 'build_patch_meta', 'resize_patch', 'lsm_config', 'find_crops', 'gt_heatmap', 'gt_crops',
-           'uniform_slices', 'crop_coverage', 'render_crop_explorer', 'crop_explorer']
+__all__ = ['MODES', 'binarize_heatmap', 'grid_edges', 'grid_counts', 'pick_cells', 'merge_cells', 'findclusters',
+           'crops_to_original', 'LSM', 'clip_crops', 'select_crops', 'crop_window', 'crop_img_tensor',
+           'build_patch_meta', 'resize_patch', 'find_crops', 'gt_heatmap', 'gt_crops', 'uniform_slices',
+           'crop_coverage', 'render_crop_explorer', 'crop_explorer']
 
 # %% ../nbs/06_lsm_crop.ipynb #62450de7
 MODES = ("yolc", "adaptive")
@@ -302,23 +303,10 @@ def resize_patch(patch:torch.Tensor, # [C, h, w] or [B, C, h, w] float
     return y[0] if patch.ndim == 3 else y
 
 # %% ../nbs/06_lsm_crop.ipynb #f1dc0002
-LSM_KEYS = ("grid", "top_cells", "threshold", "mode", "min_density")
-SELECT_KEYS = ("max_patches_per_img", "min_patch_size", "expand", "order")
-DEFAULT_LSM_CFG = dict(grid=(16, 10), top_cells=15, threshold=0.1, mode="adaptive", min_density=0.,
-                       max_patches_per_img=2, min_patch_size=32, expand=1.2, order="area", min_heat=0.1)
-
-def lsm_config(lsm_cfg:dict|None=None, **overrides) -> dict:
-    "`DEFAULT_LSM_CFG` updated with `lsm_cfg` and `overrides`; unknown keys raise `ValueError`."
-    if lsm_cfg is not None and not isinstance(lsm_cfg, dict): raise ValueError(f"`lsm_cfg` must be a dict or None; got {type(lsm_cfg).__name__}")
-    cfg = {**DEFAULT_LSM_CFG, **(lsm_cfg or {}), **overrides}
-    extra = sorted(set(cfg) - set(DEFAULT_LSM_CFG))
-    if extra: raise ValueError(f"unknown `lsm_cfg` key(s) {extra}; known: {sorted(DEFAULT_LSM_CFG)}")
-    return cfg
-
 def find_crops(heat:torch.Tensor, # [B, C, h, w] heatmap probabilities
                valid_hw:list, # (H, W) of each image inside the (padded) input
                heatmap_stride:float=1, # input pixels per heatmap pixel
-               lsm_cfg:dict|None=None, # see `DEFAULT_LSM_CFG`
+               lsm_cfg:LSMConfig|dict|None=None, # the crop search's settings (`LSMConfig`, `00_config`), or a dict of some of them
               ) -> list: # B float CPU tensors [N_i, 4]: integer-pixel crops (x, y, w, h) in input pixels
     "Crop windows per image: LSM clusters -> `select_crops` (grown, clamped, sides >= `min_patch_size`) -> whole-pixel windows."
     cfg = lsm_config(lsm_cfg)
@@ -327,12 +315,12 @@ def find_crops(heat:torch.Tensor, # [B, C, h, w] heatmap probabilities
     if len(valid_hw) != heat.shape[0]: raise ValueError(f"`valid_hw` must have one (H, W) per image: {heat.shape[0]}; got {len(valid_hw)}")
     heat = mask_heatmap(heat.detach().float(), valid_hw, heatmap_stride)
     metas = [make_meta(int(H), int(W)) for H, W in valid_hw]       # each image's valid part, as it is: LSM clips crops to it
-    crops = LSM(heat, metas, heatmap_stride, **{k: cfg[k] for k in LSM_KEYS})
+    crops = LSM(heat, metas, heatmap_stride, **cfg.lsm_kwargs())
     out = []
     for b, (c, (H, W)) in enumerate(zip(crops, valid_hw)):
-        if heat[b].max() < cfg["min_heat"] or min(H, W) < cfg["min_patch_size"]:
+        if heat[b].max() < cfg.min_heat or min(H, W) < cfg.min_patch_size:
             out.append(torch.zeros(0, 4)); continue
-        c = select_crops(c, (H, W), **{k: cfg[k] for k in SELECT_KEYS})
+        c = select_crops(c, (H, W), **cfg.select_kwargs())
         win = [crop_window(x, int(H), int(W)) for x in c.tolist()]
         out.append(torch.tensor([[x1, y1, x2 - x1, y2 - y1] for x1, y1, x2, y2 in win], dtype=torch.float32).reshape(-1, 4))
     return out

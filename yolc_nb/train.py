@@ -6,8 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/train.html.md"""
 
 # %% ../nbs/12_train.ipynb #9bdf8072
 from __future__ import annotations
-import dataclasses, inspect, json, math, numbers, os, random, time
-from dataclasses import dataclass, field
+import dataclasses, json, math, os, random, time
 from pathlib import Path
 import numpy as np
 import torch, torch.nn as nn
@@ -16,240 +15,15 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from tqdm.auto import tqdm
 from .core import atomic_write, resolve_device, device_form_error, rng_state, save_checkpoint, read_checkpoint, load_checkpoint
 from .data import SyntheticAerial, collate, CocoDetection, VisDroneDET
-from .augment import TrainTransform, TrainingSet, EpochSampler, RATIOS
+from .augment import TrainTransform, TrainingSet, EpochSampler
 from .evaluation import eval_model, evaluate_model
-from .kd_losses import DistillConfig
+from .config import SOURCE_FORMS, parse_source, DataConfig, ModelConfig, DistillConfig, TrainConfig, OPTIMIZERS, SCHEDULES
 from .detector import YOLCDetector, offline_config
 
 # %% auto #0
-__all__ = ['SOURCE_FORMS', 'OPTIMIZERS', 'SCHEDULES', 'RUN_FILES', 'parse_source', 'DataConfig', 'ModelConfig', 'TrainConfig',
-           'lr_factor', 'CachedDataset', 'open_source', 'build_datasets', 'num_classes_of', 'training_state',
+__all__ = ['RUN_FILES', 'lr_factor', 'CachedDataset', 'open_source', 'build_datasets', 'num_classes_of', 'training_state',
            'setup_distributed', 'prepare_run_dir', 'RunLog', 'fit', 'build_model', 'summarize_run', 'train', 'distill',
            'evaluate_checkpoint']
-
-# %% ../nbs/12_train.ipynb #f730fead
-def _is_int(v): return isinstance(v, numbers.Integral) and not isinstance(v, bool)
-def _is_num(v): return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
-
-def _check_int(obj, name, lo=0, none_ok=False):
-    v = getattr(obj, name)
-    if none_ok and v is None: return
-    if not _is_int(v) or v < lo:
-        raise ValueError(f"`{type(obj).__name__}.{name}` must be an integer >= {lo}{' or None' if none_ok else ''}; got {v!r}")
-    setattr(obj, name, int(v))
-
-def _check_num(obj, name, lo=0.0, strict=False, none_ok=False):
-    v = getattr(obj, name)
-    if none_ok and v is None: return
-    if not _is_num(v) or v < lo or (strict and v == lo):
-        raise ValueError(f"`{type(obj).__name__}.{name}` must be a finite number {'>' if strict else '>='} {lo}"
-                         f"{' or None' if none_ok else ''}; got {v!r}")
-    setattr(obj, name, float(v))
-
-def _check_bool(obj, name):
-    v = getattr(obj, name)
-    if not isinstance(v, (bool, np.bool_)): raise ValueError(f"`{type(obj).__name__}.{name}` must be True or False; got {v!r}")
-    setattr(obj, name, bool(v))
-
-def _from_dict(cls, d, nested=None):
-    "Build dataclass `cls` from a dict; unknown keys raise `ValueError` naming them and the known ones."
-    if isinstance(d, cls): return d
-    if not isinstance(d, dict): raise ValueError(f"a {cls.__name__} must be given as a dict; got {type(d).__name__}")
-    known = {f.name for f in dataclasses.fields(cls)}
-    extra = sorted(set(d) - known)
-    if extra: raise ValueError(f"unknown {cls.__name__} field(s) {extra}; known fields: {sorted(known)}")
-    d = dict(d)
-    for k, sub in (nested or {}).items():
-        if d.get(k) is not None: d[k] = sub.from_dict(d[k]) if hasattr(sub, "from_dict") else _from_dict(sub, d[k])
-    return cls(**d)
-
-# %% ../nbs/12_train.ipynb #11b2f78c
-SOURCE_FORMS = "`synthetic`, `visdrone:ROOT`, `coco:ANN.json[:IMAGE_DIR]` or a folder written by `yolc-nb data`"
-
-def parse_source(spec:str, name:str="source") -> tuple:
-    "`(kind, paths)` of a data source string: ('synthetic', ()), ('visdrone', (root,)), ('coco', (ann, image_dir or None)) or ('folder', (path,))."
-    if not isinstance(spec, (str, os.PathLike)) or not os.fspath(spec).strip():
-        raise ValueError(f"`{name}` must be one of {SOURCE_FORMS}; got {spec!r}")
-    spec = os.fspath(spec)
-    if spec == "synthetic": return "synthetic", ()
-    kind, _, rest = spec.partition(":")
-    if kind == "visdrone":
-        if not rest: raise ValueError(f"`{name}` must name the VisDrone folder, `visdrone:ROOT`; got {spec!r}")
-        return "visdrone", (rest,)
-    if kind == "coco":
-        ann, _, img = rest.partition(":")
-        if not ann: raise ValueError(f"`{name}` must name the annotation file, `coco:ANN.json:IMAGE_DIR`; got {spec!r}")
-        return "coco", (ann, img or None)
-    if ":" in spec and len(kind) > 1: raise ValueError(f"`{name}` must be one of {SOURCE_FORMS}; got the unknown kind {kind!r} in {spec!r}")
-    return "folder", (spec,)
-
-@dataclass
-class DataConfig:
-    "What to train and validate on, and how training images are transformed (YOLC's crop, flips, crop augmentation)."
-    n_train: int = 64                 # synthetic training images
-    n_val: int = 16                   # synthetic validation images (seed + 1000, as `yolc-nb data`)
-    size: tuple = (256, 256)          # (H, W) of synthetic scenes, multiples of 32
-    num_classes: int | None = None    # None: from the data (synthetic: 3); else it must match the data
-    seed: int = 0
-    object_scale: float | None = None # object size multiplier of `SyntheticAerial` (None: VisDrone sizes scaled to the image height)
-    root: str | None = None           # earlier versions' name for a `yolc-nb data` folder (read as `train=root`)
-    flip: bool = True                 # random horizontal and vertical flips in training (aerial views have no "up")
-    train: str = "synthetic"          # the training source (see `SOURCE_FORMS`)
-    val: str | None = None            # the validation source; None: the synthetic or folder's own val split (none for visdrone/coco)
-    train_size: tuple | None = None   # (H, W) training crops (YOLC's RandomCenterCropPad + resize; YOLC: (640, 1024)); None: whole images
-    crop_ratios: tuple = RATIOS       # scales of the training crop
-    crop_border: int = 128            # the crop's centre stays this far from the image's edges (mmdet's rule)
-    crop_aug: bool = False            # YOLC's crop augmentation: one ground-truth cluster crop per image, enlarged 1.5x
-    keep_others: bool = False         # VisDrone's "others" (category 11) as an 11th class instead of dropped
-
-    def __post_init__(self):
-        for f, lo in (("n_train", 1), ("n_val", 1), ("seed", 0), ("crop_border", 0)): _check_int(self, f, lo)
-        _check_int(self, "num_classes", 1, none_ok=True)
-        s = self.size
-        if (not isinstance(s, (tuple, list)) or len(s) != 2 or not all(_is_int(v) and v >= 32 and v % 32 == 0 for v in s)):
-            raise ValueError(f"`DataConfig.size` must be (H, W): two integers >= 32 and multiples of 32; got {s!r}")
-        self.size = (int(s[0]), int(s[1]))
-        if self.root is not None:
-            if not isinstance(self.root, (str, os.PathLike)): raise ValueError(f"`DataConfig.root` must be a folder path or None; got {self.root!r}")
-            if self.train != "synthetic": raise ValueError(f"`DataConfig.root` is the older name of `train`: give one of them; got root={self.root!r}, train={self.train!r}")
-            self.train, self.root = os.fspath(self.root), None
-        self.train = os.fspath(self.train) if isinstance(self.train, os.PathLike) else self.train
-        parse_source(self.train, "DataConfig.train")
-        if self.val is not None: parse_source(self.val, "DataConfig.val")
-        t = self.train_size
-        if t is not None:
-            if not isinstance(t, (tuple, list)) or len(t) != 2 or not all(_is_int(v) and v >= 32 for v in t):
-                raise ValueError(f"`DataConfig.train_size` must be None or (H, W), two integers >= 32; got {t!r}")
-            self.train_size = (int(t[0]), int(t[1]))
-        r = self.crop_ratios
-        if not isinstance(r, (tuple, list)) or not r or not all(_is_num(v) and v > 0 for v in r):
-            raise ValueError(f"`DataConfig.crop_ratios` must be positive numbers; got {r!r}")
-        self.crop_ratios = tuple(float(v) for v in r)
-        for f in ("flip", "crop_aug", "keep_others"): _check_bool(self, f)
-        _check_num(self, "object_scale", 0.0, strict=True, none_ok=True)
-
-    @classmethod
-    def from_dict(cls, d:dict) -> DataConfig: return _from_dict(cls, d)
-
-@dataclass
-class ModelConfig:
-    "The `YOLCDetector` constructor arguments (the number of classes comes from the data)."
-    backbone: str = "LightHRNet"
-    backbone_cfg: dict | None = None  # e.g. {"n_channels": 16, "num_branches": 3}
-    use_hrh_sco: bool = True
-    heatmap_upsample_num: int = 2
-    down_ratio: int = 4
-    neck_channels: int = 64
-    head_channels: int = 96
-    extra: dict = field(default_factory=dict)  # any other `YOLCDetector` argument (e.g. `head_init`), checked against its signature
-
-    def __post_init__(self):
-        if not isinstance(self.backbone, str) or not self.backbone:
-            raise ValueError(f"`ModelConfig.backbone` must be a backbone name (str); got {self.backbone!r}")
-        if self.backbone_cfg is not None and not isinstance(self.backbone_cfg, dict):
-            raise ValueError(f"`ModelConfig.backbone_cfg` must be a dict of backbone arguments or None; got {self.backbone_cfg!r}")
-        _check_bool(self, "use_hrh_sco")
-        _check_int(self, "heatmap_upsample_num", 0)
-        for f in ("down_ratio", "neck_channels", "head_channels"): _check_int(self, f, 1)
-        if not isinstance(self.extra, dict): raise ValueError(f"`ModelConfig.extra` must be a dict; got {self.extra!r}")
-        accepted = set(inspect.signature(YOLCDetector).parameters) - {"num_classes"}
-        bad = sorted(set(self.extra) - accepted)
-        if bad: raise ValueError(f"unknown ModelConfig field(s) {bad}; known: the YOLCDetector arguments {sorted(accepted)}")
-
-    @classmethod
-    def from_dict(cls, d:dict) -> ModelConfig:
-        "Build from a dict such as `detector_config('student')`; keys that are not fields but `YOLCDetector` arguments go to `extra`."
-        if isinstance(d, cls): return d
-        if not isinstance(d, dict): raise ValueError(f"a ModelConfig must be given as a dict; got {type(d).__name__}")
-        known = {f.name for f in dataclasses.fields(cls)}
-        d = dict(d); extra = dict(d.pop("extra", None) or {})
-        for k in [k for k in d if k not in known]: extra[k] = d.pop(k)
-        return cls(**d, extra=extra)
-
-    def kwargs(self) -> dict:
-        "The `YOLCDetector` keyword arguments (all but `num_classes`)."
-        d = dataclasses.asdict(self); d.update(d.pop("extra")); return d
-
-# %% ../nbs/12_train.ipynb #ce7f6dcf
-OPTIMIZERS = ("adamw", "sgd")
-SCHEDULES = ("cosine", "step")
-
-@dataclass
-class TrainConfig:
-    "Every knob of `train` / `distill`; validated on construction, saved as JSON beside each checkpoint."
-    data: DataConfig = field(default_factory=DataConfig)
-    model: ModelConfig = field(default_factory=ModelConfig)
-    distill: DistillConfig = field(default_factory=DistillConfig)  # used by `distill` only
-    teacher_model: ModelConfig | None = None  # teacher architecture; None: read from the config.json beside `distill.teacher_ckpt`
-    optimizer: str = "adamw"          # "adamw" | "sgd"
-    lr: float = 2e-3
-    weight_decay: float = 1e-4
-    warmup_steps: int = 20            # linear warm-up from `warmup_ratio * lr`
-    final_lr_ratio: float = 0.05      # the cosine schedule ends at `final_lr_ratio * lr`
-    max_steps: int = 200              # optimizer steps in total (a resumed run continues up to it)
-    epochs: int | None = None         # when set, overrides `max_steps` with epochs * steps per epoch
-    batch_size: int = 8               # per process
-    grad_clip: float | None = 10.0    # max gradient norm (None: no clipping)
-    amp: bool = True                  # mixed precision; only ever used on CUDA
-    eval_every: int = 0               # evaluate every N steps (0: only at the end)
-    eval_crop: bool = True            # the final evaluation also runs the crop pass
-    save_every: int = 0               # checkpoint every N steps (0: every `save_minutes` of training)
-    out_dir: str = "runs/train"
-    resume: bool | str = False        # True: `out_dir/last.pt` if it exists; a path: that checkpoint
-    seed: int = 0
-    num_workers: int = 0              # data-loading processes
-    device: str = "auto"              # "auto" | "cpu" | "cuda" | "cuda:N"
-    progress: bool = True             # tqdm bar (rank 0 only)
-    momentum: float = 0.9             # SGD
-    nesterov: bool = True             # SGD (YOLC's mmdet SGD: False)
-    schedule: str = "cosine"          # "cosine" (to `final_lr_ratio`) or "step" (times `gamma` at each of `milestones`)
-    milestones: tuple = ()            # the step schedule's milestones: epochs when `epochs` is set, else optimizer steps
-    gamma: float = 0.1
-    warmup_ratio: float = 0.0         # the warm-up starts at `warmup_ratio * lr` (mmdet: 0.001)
-    save_minutes: float = 10.0        # with `save_every=0`: a checkpoint at least this often
-    overwrite: bool = False           # train into a folder that already holds a run, replacing it
-    notes: str = ""                   # free text kept with the run (what a recipe is for)
-
-    def __post_init__(self):
-        self.data = _from_dict(DataConfig, self.data)
-        self.model = ModelConfig.from_dict(self.model)
-        self.distill = DistillConfig.from_dict(self.distill) if isinstance(self.distill, dict) else self.distill
-        if not isinstance(self.distill, DistillConfig): raise ValueError(f"`TrainConfig.distill` must be a DistillConfig or a dict; got {self.distill!r}")
-        if self.teacher_model is not None: self.teacher_model = ModelConfig.from_dict(self.teacher_model)
-        if self.optimizer not in OPTIMIZERS: raise ValueError(f"`TrainConfig.optimizer` must be one of {OPTIMIZERS}; got {self.optimizer!r}")
-        if self.schedule not in SCHEDULES: raise ValueError(f"`TrainConfig.schedule` must be one of {SCHEDULES}; got {self.schedule!r}")
-        _check_num(self, "lr", 0.0, strict=True); _check_num(self, "weight_decay"); _check_num(self, "final_lr_ratio")
-        for f in ("final_lr_ratio", "warmup_ratio", "gamma", "momentum"):
-            _check_num(self, f)
-            if getattr(self, f) > 1: raise ValueError(f"`TrainConfig.{f}` must be in [0, 1]; got {getattr(self, f)!r}")
-        _check_num(self, "grad_clip", 0.0, strict=True, none_ok=True)
-        _check_num(self, "save_minutes")
-        for f, lo in (("warmup_steps", 0), ("max_steps", 1), ("batch_size", 1), ("eval_every", 0), ("save_every", 0),
-                      ("seed", 0), ("num_workers", 0)): _check_int(self, f, lo)
-        _check_int(self, "epochs", 1, none_ok=True)
-        m = self.milestones
-        if not isinstance(m, (tuple, list)) or not all(_is_int(v) and v > 0 for v in m) or list(m) != sorted(m):
-            raise ValueError(f"`TrainConfig.milestones` must be increasing positive integers; got {m!r}")
-        self.milestones = tuple(int(v) for v in m)
-        for f in ("amp", "eval_crop", "progress", "nesterov", "overwrite"): _check_bool(self, f)
-        if not isinstance(self.notes, str): raise ValueError(f"`TrainConfig.notes` must be text; got {self.notes!r}")
-        if not isinstance(self.out_dir, (str, os.PathLike)): raise ValueError(f"`TrainConfig.out_dir` must be a folder path; got {self.out_dir!r}")
-        self.out_dir = os.fspath(self.out_dir)
-        if not isinstance(self.resume, (bool, str, os.PathLike)):
-            raise ValueError(f"`TrainConfig.resume` must be True/False or a checkpoint path; got {self.resume!r}")
-        if isinstance(self.resume, os.PathLike): self.resume = os.fspath(self.resume)
-        if self.resume is not False and self.overwrite: raise ValueError("`TrainConfig.resume` and `.overwrite` exclude each other: continue a run, or replace it")
-        d = self.device                                    # the form only; `resolve_device` checks availability when training starts
-        if (why := device_form_error(d)) is not None: raise ValueError(f"`TrainConfig.device` {why}")
-
-    @classmethod
-    def from_dict(cls, d:dict) -> TrainConfig:
-        "Build from a plain dict (e.g. a parsed `config.json`); nested sections may be dicts; unknown keys raise `ValueError`."
-        return _from_dict(cls, d, nested={"data": DataConfig, "model": ModelConfig, "distill": DistillConfig, "teacher_model": ModelConfig})
-
-    def to_dict(self) -> dict:
-        "A plain, JSON-serialisable dict of all fields (nested sections as dicts)."
-        return json.loads(json.dumps(dataclasses.asdict(self)))
 
 # %% ../nbs/12_train.ipynb #72c0f22a
 def lr_factor(step:int, warmup_steps:int, max_steps:int, final_ratio:float=0.05, schedule:str="cosine",
@@ -524,7 +298,7 @@ def distill(cfg:TrainConfig|dict, model:nn.Module|None=None) -> dict:
         student = build_model(cfg, nc, fetch_weights=cfg.resume is False)
         with torch.random.fork_rng(devices=[]):   # building the teacher draws random numbers, but not from the stream training uses
             teacher = None if cfg.teacher_model is None else build_model(cfg.teacher_model, nc, fetch_weights=False)   # weights: teacher_ckpt
-            model = DistillDetector(student, teacher, dataclasses.replace(cfg.distill, enable=True))
+            model = DistillDetector(student, teacher, cfg.distill)
     return fit(cfg, model, "distill", datasets)
 
 def evaluate_checkpoint(ckpt, # a checkpoint written by `train`/`distill` (or `save_checkpoint`)
