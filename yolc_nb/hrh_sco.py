@@ -14,10 +14,10 @@ from .heatmap_gen import centernet_targets, heatmap_nms, topk, ignore_mask
 
 # %% auto #0
 __all__ = ['BOX_OUT_FORMATS', 'FASTEST_DEFORM', 'DEFORM_BACKENDS', 'HEATMAP_PRIOR', 'YOLC_LOSS_WEIGHTS', 'L1_COMPONENT_WEIGHTS',
-           'HEAD_INITS', 'decode_box_map', 'deform_conv2d_torch', 'deform_backend', 'deform_conv2d', 'build_loc_head',
-           'build_offset_head', 'box_to_dcn_offset', 'hrh_sco_targets', 'stack_targets', 'gaussian_focal_loss',
-           'l1_loss', 'gwd_loss', 'hrh_sco_loss', 'decode_heatmap', 'run_branch', 'HRHSCOHead', 'heatmap_branch_bytes',
-           'render_centres', 'centres_widget']
+           'YOLC_CONV_STD', 'YOLC_CONVT_STD', 'HEAD_INITS', 'decode_box_map', 'deform_conv2d_torch', 'deform_backend',
+           'deform_conv2d', 'build_loc_head', 'build_offset_head', 'box_to_dcn_offset', 'hrh_sco_targets',
+           'stack_targets', 'gaussian_focal_loss', 'l1_loss', 'gwd_loss', 'hrh_sco_loss', 'decode_heatmap',
+           'yolc_init_', 'run_branch', 'HRHSCOHead', 'heatmap_branch_bytes', 'render_centres', 'centres_widget']
 
 # %% ../nbs/05_hrh_sco.ipynb #ec6747d1
 BOX_OUT_FORMATS = ("xyxy", "cxcywh")
@@ -334,6 +334,25 @@ def decode_heatmap(heatmap:torch.Tensor, # [B, C, h, w] probabilities (the head'
         out["boxes"] = decode_box_map(box_map, down_ratio).gather(1, cell[..., None].expand(B, k, 4))
     return out
 
+# %% ../nbs/05_hrh_sco.ipynb #b7e1c0a2
+YOLC_CONV_STD, YOLC_CONVT_STD = 0.001, 0.02   # YOLCHead.init_weights in dawn-ech/YOLC
+
+def yolc_init_(branches:list, # modules whose every submodule is visited
+               deform_weights:list=(), # weights of deformable convolutions (never visited by YOLC's loop)
+              ) -> None:
+    "YOLC's published `init_weights`, in place: each Conv2d, ConvTranspose2d and BatchNorm2d of `branches` by its type; `deform_weights` as mmcv builds them."
+    for branch in branches:
+        for m in branch.modules():
+            if isinstance(m, nn.Conv2d):                       # mmcv's normal_init(m, std=0.001): bias set to 0
+                nn.init.normal_(m.weight, 0., YOLC_CONV_STD)
+                if m.bias is not None: nn.init.zeros_(m.bias)
+            elif isinstance(m, nn.BatchNorm2d):                # running statistics untouched
+                nn.init.ones_(m.weight); nn.init.zeros_(m.bias)
+            elif isinstance(m, nn.ConvTranspose2d):            # weight only: the bias keeps PyTorch's default
+                nn.init.normal_(m.weight, 0., YOLC_CONVT_STD)
+    for w in deform_weights: nn.init.kaiming_uniform_(w, nonlinearity="relu")   # mmcv's DeformConv2d.reset_parameters
+
+
 # %% ../nbs/05_hrh_sco.ipynb #9f4de78f
 def run_branch(branch:nn.Sequential, # layers ending in a 1x1 `nn.Conv2d` (grouped or not)
                x:torch.Tensor, # [B, C, H, W]
@@ -359,7 +378,7 @@ class HRHSCOHead(nn.Module):
     "YOLC / HRH-SCO detection head on a stride-`down_ratio` feature map; its targets, loss and decoding use its own strides."
     def __init__(self, in_channels:int, num_classes:int, use_hrh_sco:bool=True, heatmap_upsample_num:int=2, down_ratio:float=4,
                  feat_channels:int=96, use_center_offset:bool|None=None,
-                 init:str="default", # "default" or "yolc" (std 0.001 on every convolution of the heatmap and offset branches)
+                 init:str="default", # "default" (PyTorch's inside, std 0.001 last layers, heatmap prior) or "yolc" (`yolc_init_`, YOLC's published init)
                 ):
         super().__init__()
         if not use_hrh_sco and heatmap_upsample_num != 2:
@@ -374,10 +393,9 @@ class HRHSCOHead(nn.Module):
                                        nn.Conv2d(feat_channels, feat_channels, 3, padding=1), nn.ReLU(inplace=True))
         self.box_coarse_conv = _init_last(nn.Conv2d(feat_channels, 4, 1), std=0.01)
         self.box_refine_weight = nn.Parameter(torch.randn(4, feat_channels, 3, 3) * 0.01)  # deformable 3x3, no bias
-        if init == "yolc":
-            for branch in (self.heatmap_head, self.offset_head):
-                for m in list(branch or [])[:-1]:                      # the last layers already have it
-                    if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)): _init_last(m)
+        if init == "yolc":   # drawn after the default init, so "default" draws exactly what it always drew
+            branches = [b for b in (self.heatmap_head, self.offset_head, self.box_trunk, self.box_coarse_conv) if b is not None]
+            yolc_init_(branches, [self.box_refine_weight])
 
     @property
     def upsample_ratio(self) -> int: return 2 ** self.heatmap_upsample_num
