@@ -472,7 +472,7 @@ def render_centres(image:torch.Tensor, true_centres:torch.Tensor, decoded:dict, 
     x0, y0 = int(min(max(x0, 0), max(W - patch, 0))), int(min(max(y0, 0), max(H - patch, 0)))
     fig, axs = plt.subplots(1, len(decoded), figsize=(size * len(decoded), size + 0.3), squeeze=False)
     crop = image[:, y0:y0 + patch, x0:x0 + patch].permute(1, 2, 0).clamp(0, 1).numpy()
-    ext = (x0 - 0.5, x0 + crop.shape[1] - 0.5, y0 + crop.shape[0] - 0.5, y0 - 0.5)
+    ext = (x0, x0 + crop.shape[1], y0 + crop.shape[0], y0)   # pixel i covers [i, i+1), as the centres
     for ax, (name, c) in zip(axs[0], decoded.items()):
         ax.imshow(crop, extent=ext, interpolation="nearest")
         s = (strides or {}).get(name)
