@@ -20,7 +20,7 @@ _OVERRIDES = {  # argparse dest -> (section, field) of TrainConfig
     "save_every": (None, "save_every"), "save_minutes": (None, "save_minutes"),
     "size": ("data", "size"), "n_train": ("data", "n_train"), "n_val": ("data", "n_val"), "num_classes": ("data", "num_classes"),
     "object_scale": ("data", "object_scale"), "data": ("data", "train"), "val": ("data", "val"), "train_size": ("data", "train_size"),
-    "crop_aug": ("data", "crop_aug"), "teacher": ("distill", "teacher_ckpt"),
+    "crop_aug": ("data", "crop_aug"), "teacher": ("distill", "teacher_ckpt"), "kd_diag_every": (None, "kd_diag_every"),
     "heatmap_upsample_num": ("model", "heatmap_upsample_num"), "neck_channels": ("model", "neck_channels"), "head_channels": ("model", "head_channels"),
 }
 
@@ -98,7 +98,9 @@ def _add_train_args(p, distill_cmd=False):
     m.add_argument("--width", type=int, help="the backbone's channels (Light HRNet n_channels)")
     m.add_argument("--neck-channels", type=int, help="channels of the stride-4 neck")
     m.add_argument("--head-channels", type=int, help="channels of the head's box trunk")
-    if distill_cmd: p.add_argument("--teacher", help="the teacher's checkpoint (e.g. runs/teacher/last.pt)")
+    if distill_cmd:
+        p.add_argument("--teacher", help="the teacher's checkpoint (e.g. runs/teacher/last.pt)")
+        p.add_argument("--kd-diag-every", type=int, help="log each KD term's gradient share on the student's backbone+neck every N steps (0: never)")
 
 def _number(cast, ok, what:str):
     "An argparse type: `cast(s)` if `ok` of it, else an error that says `what` and echoes `s`."

@@ -12,8 +12,9 @@ import numpy as np
 from .core import device_form_error
 
 # %% auto #0
-__all__ = ['SOURCE_FORMS', 'RATIOS', 'LSM_MODES', 'CROP_ORDERS', 'HM_LOSSES', 'OPTIMIZERS', 'SCHEDULES', 'Config', 'parse_source',
-           'DataConfig', 'ModelConfig', 'LSMConfig', 'lsm_config', 'DistillConfig', 'TrainConfig']
+__all__ = ['SOURCE_FORMS', 'RATIOS', 'LSM_MODES', 'CROP_ORDERS', 'HM_LOSSES', 'KD_NORMS', 'KD_HM_WEIGHTS', 'KD_BOX_REGIONS',
+           'CROP_BN', 'OPTIMIZERS', 'SCHEDULES', 'Config', 'parse_source', 'DataConfig', 'ModelConfig', 'LSMConfig',
+           'lsm_config', 'DistillConfig', 'TrainConfig']
 
 # %% ../nbs/00_config.ipynb #cf0c0005
 def _is_int(v): return isinstance(v, numbers.Integral) and not isinstance(v, bool)
@@ -226,7 +227,11 @@ def lsm_config(lsm_cfg:LSMConfig|dict|None=None, **overrides) -> LSMConfig:
     except ValueError as e: raise ValueError(str(e).replace("unknown LSMConfig field(s)", "unknown `lsm_cfg` key(s)")) from None
 
 # %% ../nbs/00_config.ipynb #cf0c000b
-HM_LOSSES = ("mse", "kl")
+HM_LOSSES = ("mse", "kl", "cwd")          # heatmap KD: MSE of probabilities, KL over classes at T, or CWD (KL over locations per channel at T)
+KD_NORMS = ("mean", "objects")              # heatmap KD: mean over every cell, or summed and divided by the objects (as the focal loss)
+KD_HM_WEIGHTS = ("none", "teacher", "gt")   # heatmap KD cells weighted by nothing, the teacher's probability or the ground-truth Gaussians
+KD_BOX_REGIONS = ("all", "supervised", "teacher")   # box KD on every cell, the supervised cells, or weighted by the teacher's heatmap
+CROP_BN = ("train", "eval")                 # the student's batch norm during KD crop forwards
 
 @dataclass
 class DistillConfig(Config):
@@ -238,8 +243,16 @@ class DistillConfig(Config):
     use_teacher_crop: bool = True        # crops come from the teacher's heatmap (stable early in training)
     max_patches_per_img: int = 4         # crops per image for local KD (0: no local KD)
     min_patch_size: int = 64             # the shortest side of a crop, in input pixels (as `select_crops`)
-    hm_loss: str = "mse"                 # "mse" on sigmoid probabilities or "kl" with `temperature`
-    temperature: float = 1.0             # T of the "kl" heatmap loss
+    hm_loss: str = "mse"                 # "mse" on sigmoid probabilities, "kl" over classes or "cwd" over locations (`HM_LOSSES`)
+    temperature: float = 1.0             # T of the "kl" and "cwd" heatmap losses (CWD's published detection setting: 1)
+    kd_weight_pkd: float = 0.0           # PKD on the neck features (0: off; PKD's published FPN weight: 6)
+    hm_norm: str = "mean"                # heatmap KD normalisation (`KD_NORMS`)
+    hm_weight: str = "none"              # heatmap KD cell weights (`KD_HM_WEIGHTS`)
+    box_region: str = "all"              # cells of the coarse-box KD (`KD_BOX_REGIONS`)
+    min_patch_rel: float | None = None   # KD crops' shortest side as a share of the input's shorter side (None: `min_patch_size` pixels)
+    kd_crop_scale: float = 1.0           # KD crops enlarged this much before both networks see them (the local pass: 1.5)
+    crop_bn: str = "train"               # the student's batch norm in KD crop forwards (`CROP_BN`): batch statistics or running ones
+    kd_warmup_steps: int = 0             # KD weights ramp linearly from 0 over this many steps (0: full weight from the start)
     _retired = ("lsm_visualize", "enable")
 
     def __post_init__(self):
@@ -248,10 +261,16 @@ class DistillConfig(Config):
             if not isinstance(self.teacher_ckpt, (str, os.PathLike)):
                 raise ValueError(f"`DistillConfig.teacher_ckpt` must be a path (str) or None; got {self.teacher_ckpt!r}")
             self.teacher_ckpt = os.fspath(self.teacher_ckpt)
-        for f in ("kd_weight_global_hm", "kd_weight_global_coarse", "kd_weight_local_refine"): _check_num(self, f)
+        for f in ("kd_weight_global_hm", "kd_weight_global_coarse", "kd_weight_local_refine", "kd_weight_pkd"): _check_num(self, f)
         _check_int(self, "max_patches_per_img", 0); _check_int(self, "min_patch_size", 1)
         _check_choice(self, "hm_loss", HM_LOSSES)
         _check_num(self, "temperature", strict=True)
+        _check_choice(self, "hm_norm", KD_NORMS); _check_choice(self, "hm_weight", KD_HM_WEIGHTS)
+        _check_choice(self, "box_region", KD_BOX_REGIONS); _check_choice(self, "crop_bn", CROP_BN)
+        _check_num(self, "min_patch_rel", strict=True, none_ok=True, hi=1.)
+        _check_num(self, "kd_crop_scale", strict=True); _check_int(self, "kd_warmup_steps", 0)
+        if self.hm_loss != "mse" and (self.hm_norm, self.hm_weight) != ("mean", "none"):
+            raise ValueError(f"`DistillConfig.hm_norm` and `.hm_weight` choose forms of the MSE heatmap term; with hm_loss={self.hm_loss!r} they must stay 'mean' and 'none'; got {self.hm_norm!r}, {self.hm_weight!r}")
 
 # %% ../nbs/00_config.ipynb #cf0c000c
 OPTIMIZERS = ("adamw", "sgd")
@@ -292,6 +311,7 @@ class TrainConfig(Config):
     save_minutes: float = 10.0        # with `save_every=0`: a checkpoint at least this often
     overwrite: bool = False           # train into a folder that already holds a run, replacing it
     notes: str = ""                   # free text kept with the run (what a recipe is for)
+    kd_diag_every: int = 0            # distill: log each loss term's gradient share on the student's backbone+neck every N steps (0: never)
     _nested = {"data": DataConfig, "model": ModelConfig, "distill": DistillConfig, "teacher_model": ModelConfig}
 
     def __post_init__(self):
@@ -303,7 +323,7 @@ class TrainConfig(Config):
         _check_num(self, "grad_clip", strict=True, none_ok=True)
         _check_num(self, "save_minutes")
         for f, lo in (("warmup_steps", 0), ("max_steps", 1), ("batch_size", 1), ("eval_every", 0), ("save_every", 0),
-                      ("seed", 0), ("num_workers", 0)): _check_int(self, f, lo)
+                      ("seed", 0), ("num_workers", 0), ("kd_diag_every", 0)): _check_int(self, f, lo)
         _check_int(self, "epochs", 1, none_ok=True)
         m = self.milestones
         if not isinstance(m, (tuple, list)) or not all(_is_int(v) and v > 0 for v in m) or list(m) != sorted(m):

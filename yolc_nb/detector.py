@@ -24,7 +24,7 @@ from .hrh_sco import HRHSCOHead, HEAD_INITS
 from .heatmap_gen import mask_heatmap
 from .lsm_crop import find_crops, crop_img_tensor, resize_patch, crops_to_original
 from .config import ModelConfig, LSMConfig, DistillConfig, lsm_config
-from .kd_losses import freeze_teacher, kd_losses, kd_local_refine
+from .kd_losses import freeze_teacher, kd_losses, kd_local_refine, kd_pkd
 from .fusion import fuse_detections, FUSION_METHODS
 
 # %% auto #0
@@ -420,6 +420,10 @@ class DistillDetector(nn.Module):
                              f"{teacher.head.heatmap_upsample_num} vs {student.head.heatmap_upsample_num}")
         self.student, self.teacher, self.cfg, self.crop_batch = student, freeze_teacher(teacher), cfg, crop_batch
         self.lsm_cfg = lsm_config(lsm_cfg, max_patches_per_img=cfg.max_patches_per_img, min_patch_size=cfg.min_patch_size)
+        self.kd_step = 0                              # the training step, set by `fit` (the KD warm-up reads it)
+        cs, ct = student.config["neck_channels"], teacher.config["neck_channels"] if hasattr(teacher, "config") else student.config["neck_channels"]
+        # PKD on the neck: a 1x1 convolution maps the student's channels to the teacher's where they differ (trained; not part of the student)
+        self.pkd_adapter = (nn.Conv2d(cs, ct, 1) if cs != ct else nn.Identity()) if cfg.kd_weight_pkd > 0 else None
 
     @property
     def stride(self) -> int: return max(self.student.stride, self.teacher.stride)
@@ -430,7 +434,10 @@ class DistillDetector(nn.Module):
         self.teacher.eval()
         return self
 
-    def trainable_parameters(self): return [p for p in self.student.parameters() if p.requires_grad]
+    def trainable_parameters(self):
+        "The student's parameters (and the PKD adapter's, when there is one)."
+        extra = list(self.pkd_adapter.parameters()) if self.pkd_adapter is not None else []
+        return [p for p in self.student.parameters() if p.requires_grad] + extra
 
     def forward(self, img:torch.Tensor) -> dict: return self.student(img)
 
@@ -438,7 +445,15 @@ class DistillDetector(nn.Module):
         "Crop windows per image for local KD, from the teacher's heatmap (`use_teacher_crop`) or the student's."
         src = outs_t if self.cfg.use_teacher_crop else outs_s
         if self.cfg.max_patches_per_img == 0: return [torch.zeros(0, 4) for _ in valid_hw]
-        return find_crops(src["heatmap"].detach().sigmoid(), valid_hw, self.student.head.heatmap_stride, self.lsm_cfg)
+        lsm = self.lsm_cfg
+        if self.cfg.min_patch_rel is not None:                  # crop sides relative to the input: 128 px scenes and 1088x1920 images alike
+            lsm = lsm_config(lsm, min_patch_size=self.cfg.min_patch_rel * min(min(hw) for hw in valid_hw))
+        return find_crops(src["heatmap"].detach().sigmoid(), valid_hw, self.student.head.heatmap_stride, lsm)
+
+    def kd_scale(self) -> float:
+        "The KD weights' factor at training step `kd_step`: a linear ramp over `cfg.kd_warmup_steps` (1 without warm-up)."
+        n = self.cfg.kd_warmup_steps
+        return 1.0 if n == 0 else min(1.0, (self.kd_step + 1) / n)
 
     def forward_train(self, img:torch.Tensor, img_metas:list|None, gt_bboxes:list, gt_labels:list, gt_ignore:list|None=None) -> dict:
         "Supervised losses of the student plus `loss_kd_global_hm`, `loss_kd_global_coarse`, `loss_kd_local_refine`."
@@ -447,28 +462,39 @@ class DistillDetector(nn.Module):
         _check_gt(gt_bboxes, gt_labels, B, self.student.num_classes)
         img = _as_input(img, next(self.student.parameters()).dtype)
         img_p, metas = pad_batch(img, img_metas, self.stride)
-        outs_s = self.student(img_p)
+        pkd = self.pkd_adapter is not None
+        feat_s = self.student.extract_feat(img_p) if pkd else None
+        outs_s = self.student.head(feat_s) if pkd else self.student(img_p)
         t = self.student.head.targets(gt_bboxes, gt_labels, outs_s["box_coarse"].shape[-2:], gt_ignore)
-        losses = self.student.loss(outs_s, {k: v.to(img.device) for k, v in t.items()})
-        with torch.no_grad(): outs_t = self.teacher(img_p)
-        losses.update(kd_losses(outs_s, outs_t, self.cfg, down_ratio=self.student.down_ratio))
+        t = {k: v.to(img.device) for k, v in t.items()}
+        losses = self.student.loss(outs_s, t)
+        with torch.no_grad():
+            feat_t = self.teacher.extract_feat(img_p) if pkd else None
+            outs_t = self.teacher.head(feat_t) if pkd else self.teacher(img_p)
+        scale = self.kd_scale()
+        losses.update(kd_losses(outs_s, outs_t, self.cfg, down_ratio=self.student.down_ratio, targets=t, scale=scale))
+        if pkd: losses["loss_kd_pkd"] = scale * self.cfg.kd_weight_pkd * kd_pkd(self.pkd_adapter(feat_s), feat_t)
         valid = valid_sizes(metas, (H, W))   # each image inside a padded batch
         self.last_crops = self.crops_for_kd(outs_s, outs_t, valid)
         if self.cfg.kd_weight_local_refine == 0:   # no crop forward (it would move batch-norm statistics), no zero gradients
             losses["loss_kd_local_refine"] = outs_s["box_refine"].new_zeros(())   # (weight decay would move parameters plain training leaves alone)
         else:
-            losses["loss_kd_local_refine"] = self.cfg.kd_weight_local_refine * kd_local_refine(self._local_kd_pairs(img), self.student.down_ratio, like=self.student)
+            w = self.cfg.kd_weight_local_refine if scale == 1 else scale * self.cfg.kd_weight_local_refine
+            losses["loss_kd_local_refine"] = w * kd_local_refine(self._local_kd_pairs(img), self.student.down_ratio, like=self.student)
         return losses
 
     def _local_kd_pairs(self, img:torch.Tensor) -> list:
         "(student, teacher) refine maps of every KD crop in `self.last_crops`; crops of one padded size share a forward."
+        s = self.cfg.kd_crop_scale
         patches = [crop_img_tensor(img[b], c) for b, crops in enumerate(self.last_crops) for c in crops.tolist()]
+        if s != 1: patches = [resize_patch(p, s) for p in patches]               # as the local pass sees its crops
         pairs = [None] * len(patches)
-        for group in same_padded_size(patches, self.stride, self.crop_batch):   # crops of one padded size: one forward
-            x = torch.stack([pad_to_stride(patches[i], self.stride)[0] for i in group])
-            r_s = self.student(x)["box_refine"]
-            with torch.no_grad(): r_t = self.teacher(x)["box_refine"]
-            for n, i in enumerate(group): pairs[i] = (r_s[n:n + 1], r_t[n:n + 1])
+        with evaluating(self.student) if self.cfg.crop_bn == "eval" else contextlib.nullcontext():
+            for group in same_padded_size(patches, self.stride, self.crop_batch):   # crops of one padded size: one forward
+                x = torch.stack([pad_to_stride(patches[i], self.stride)[0] for i in group])
+                r_s = self.student(x)["box_refine"]
+                with torch.no_grad(): r_t = self.teacher(x)["box_refine"]
+                for n, i in enumerate(group): pairs[i] = (r_s[n:n + 1], r_t[n:n + 1])
         return pairs
 
     def simple_test(self, img, img_metas=None, **kw):

@@ -19,7 +19,8 @@ from .config import DistillConfig, HM_LOSSES
 def _is_real(x): return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 # %% auto #0
-__all__ = ['freeze_teacher', 'kd_heatmap_mse', 'kd_heatmap_kl', 'kd_coarse', 'kd_local_refine', 'kd_losses', 'render_kd_maps',
+__all__ = ['freeze_teacher', 'kd_heatmap_mse', 'kd_heatmap_kl', 'kd_coarse', 'kd_local_refine', 'kd_heatmap_weighted',
+           'kd_coarse_weighted', 'kd_weights', 'kd_cwd', 'kd_pkd', 'kd_losses', 'loss_gradients', 'render_kd_maps',
            'kd_explorer']
 
 # %% ../nbs/07_kd_losses.ipynb #de14bed0
@@ -112,28 +113,135 @@ def kd_local_refine(pairs:list, # [(student `box_refine`, teacher `box_refine`)]
         n += P
     return tot / n if n else _zero_like_graph(like)
 
-# %% ../nbs/07_kd_losses.ipynb #75ca9965
+# %% ../nbs/07_kd_losses.ipynb #7nw00006
+def kd_heatmap_weighted(hm_s:torch.Tensor, # student heatmap logits [B, C, H, W]
+                        hm_t:torch.Tensor, # teacher heatmap logits [B, C, H, W] (detached here)
+                        weight:torch.Tensor|None=None, # per-cell weights, broadcastable to [B, C, H, W] (None: 1)
+                        avg_factor=None, # the denominator (e.g. the number of objects); None: the weights' sum (every cell: their count)
+                       ) -> torch.Tensor: # scalar
+    "`sum(weight * (sigmoid(s) - sigmoid(t))^2) / avg_factor`: the MSE heatmap KD with per-cell weights and a chosen normalisation."
+    _check_pair(hm_s, hm_t, ("hm_s", "hm_t"))
+    d = (torch.sigmoid(hm_s) - torch.sigmoid(hm_t.detach())) ** 2
+    if weight is not None:
+        try: weight = weight.detach().to(d).expand_as(d)
+        except RuntimeError: raise ValueError(f"`weight` must broadcast to {tuple(d.shape)}; got {tuple(weight.shape)}") from None
+        d = d * weight
+    z = (weight.sum() if weight is not None else d.new_tensor(float(d.numel()))) if avg_factor is None else torch.as_tensor(avg_factor, dtype=d.dtype)
+    return d.sum() / z.clamp(min=1e-12)
+
+def kd_coarse_weighted(box_s:torch.Tensor, # student box map [B, 4, H, W]
+                       box_t:torch.Tensor, # teacher box map [B, 4, H, W] (detached here)
+                       weight:torch.Tensor, # [B, 1, H, W] per-cell weights (e.g. the box targets' weight, or the teacher's heatmap)
+                       avg_factor=None, # the denominator; None: the weights' sum
+                       down_ratio:float=4) -> torch.Tensor: # scalar, in pixels^2
+    "`sum_cells weight * ||decoded_s - decoded_t||^2 / avg_factor`: coarse-box KD on chosen cells, normalised like the supervised box loss."
+    _check_pair(box_s, box_t, ("box_s", "box_t"), channels=4)
+    B, _, H, W = box_s.shape
+    if weight.shape != (B, 1, H, W): raise ValueError(f"`weight` must be [B, 1, H, W] = {(B, 1, H, W)}; got {tuple(weight.shape)}")
+    d = ((decode_box_map(box_s, down_ratio) - decode_box_map(box_t.detach(), down_ratio)) ** 2).sum(-1)   # [B, H*W]
+    w = weight.detach().to(d).reshape(B, H * W)
+    z = w.sum() if avg_factor is None else torch.as_tensor(avg_factor, dtype=d.dtype)
+    return (w * d).sum() / z.clamp(min=1e-12)
+
+# %% ../nbs/07_kd_losses.ipynb #7nw00010
 def _get(outs, key, name):
     if not isinstance(outs, dict): raise ValueError(f"`{name}` must be a dict of head outputs; got {type(outs).__name__}")
     if key not in outs or outs[key] is None:
         raise ValueError(f"`{name}` must hold {key!r} (a tensor); got keys {sorted(outs)}")
     return outs[key]
 
+def kd_weights(cfg:DistillConfig, outs_t:dict, targets:dict|None=None) -> dict:
+    "The heatmap term's `weight` and `avg_factor` and the coarse-box term's, as `cfg` asks (`hm_norm`, `hm_weight`, `box_region`)."
+    needs = cfg.hm_norm == "objects" or cfg.hm_weight == "gt" or cfg.box_region == "supervised"
+    if needs and (not isinstance(targets, dict) or "heatmap" not in targets or "box_target_weight" not in targets):
+        raise ValueError(f"`targets` (the batch's `hrh_sco_targets`, with 'heatmap' and 'box_target_weight') are needed for hm_norm={cfg.hm_norm!r}, "
+                         f"hm_weight={cfg.hm_weight!r}, box_region={cfg.box_region!r}; got {type(targets).__name__}")
+    p_t = torch.sigmoid(_get(outs_t, "heatmap", "outs_t").detach())
+    n_obj = (targets["heatmap"] == 1).sum().clamp(min=1).to(p_t) if needs else None
+    hm_w = {"none": None, "teacher": p_t, "gt": targets["heatmap"].to(p_t) if targets is not None and cfg.hm_weight == "gt" else None}[cfg.hm_weight]
+    out = dict(hm_weight=hm_w, hm_avg=n_obj if cfg.hm_norm == "objects" else None)
+    if cfg.box_region == "supervised": out.update(box_weight=targets["box_target_weight"][:, :1].to(p_t), box_avg=n_obj)
+    elif cfg.box_region == "teacher":
+        H, W = _get(outs_t, "box_coarse", "outs_t").shape[-2:]
+        k = p_t.shape[-1] // W                                            # heatmap cells per box-map cell
+        out.update(box_weight=F.max_pool2d(p_t.amax(1, keepdim=True), k) if k > 1 else p_t.amax(1, keepdim=True), box_avg=None)
+    return out
+
+# %% ../nbs/07_kd_losses.ipynb #7cp00006
+def kd_cwd(hm_s:torch.Tensor, # student logits [B, C, H, W]
+           hm_t:torch.Tensor, # teacher logits [B, C, H, W] (detached here)
+           tau:float=1.0, # temperature > 0
+          ) -> torch.Tensor: # scalar
+    "Channel-wise distillation (Shu et al., ICCV 2021): per channel a softmax over the H*W locations at `tau`; tau^2 * KL(teacher || student), mean over B*C channels."
+    _check_pair(hm_s, hm_t, ("hm_s", "hm_t"))
+    if not _is_real(tau) or not math.isfinite(tau) or tau <= 0: raise ValueError(f"`tau` must be a finite number > 0; got {tau!r}")
+    B, C, H, W = hm_s.shape
+    log_ps = F.log_softmax(hm_s.reshape(B * C, H * W) / tau, dim=-1)
+    log_pt = F.log_softmax(hm_t.detach().reshape(B * C, H * W) / tau, dim=-1)
+    return (log_pt.exp() * (log_pt - log_ps)).sum(-1).mean() * tau * tau
+
+def kd_pkd(feat_s:torch.Tensor, # student features [B, C, H, W] (after the adapter, when channels differ)
+           feat_t:torch.Tensor, # teacher features [B, C, H, W] (detached here)
+           eps:float=1e-6) -> torch.Tensor: # scalar
+    "PKD (Cao et al., NeurIPS 2022): each channel of both maps standardised over B*H*W, then half the mean squared difference (mmrazor's PKDLoss)."
+    _check_pair(feat_s, feat_t, ("feat_s", "feat_t"))
+    def z(f):
+        f = f.transpose(0, 1).reshape(f.shape[1], -1)
+        return (f - f.mean(1, keepdim=True)) / (f.std(1, keepdim=True) + eps)
+    return F.mse_loss(z(feat_s), z(feat_t.detach())) / 2
+
+# %% ../nbs/07_kd_losses.ipynb #75ca9965
 def kd_losses(outs_s:dict, # student head outputs: `heatmap` logits [B, C, h, w], `box_coarse` [B, 4, H, W], ...
               outs_t:dict, # teacher head outputs of the same image (detached here)
               cfg:DistillConfig, # weights, `hm_loss` and `temperature`
               patch_pairs:list|None=None, # optional crop pairs for `kd_local_refine`
               down_ratio:float=4, # stride of the box maps in input pixels
+              targets:dict|None=None, # the batch's supervised targets (`hrh_sco_targets`), for the forms that use them (`kd_weights`)
+              scale:float=1.0, # a factor on every term (the KD warm-up)
              ) -> dict: # {"loss_kd_global_hm", "loss_kd_global_coarse"[, "loss_kd_local_refine"]}, weighted
-    "Weighted global KD losses (heatmap, decoded coarse boxes), plus local refine KD when `patch_pairs` is given."
+    "Weighted global KD losses (heatmap, decoded coarse boxes) in the forms `cfg` chooses, plus local refine KD when `patch_pairs` is given."
     if not isinstance(cfg, DistillConfig): raise ValueError(f"`cfg` must be a DistillConfig; got {type(cfg).__name__}")
     hm_s, hm_t = _get(outs_s, "heatmap", "outs_s"), _get(outs_t, "heatmap", "outs_t")
-    hm = kd_heatmap_mse(hm_s, hm_t) if cfg.hm_loss == "mse" else kd_heatmap_kl(hm_s, hm_t, cfg.temperature)
+    kw = kd_weights(cfg, outs_t, targets)
+    if cfg.hm_loss == "kl": hm = kd_heatmap_kl(hm_s, hm_t, cfg.temperature)
+    elif cfg.hm_loss == "cwd": hm = kd_cwd(hm_s, hm_t, cfg.temperature)
+    elif kw["hm_weight"] is None and kw["hm_avg"] is None: hm = kd_heatmap_mse(hm_s, hm_t)
+    else: hm = kd_heatmap_weighted(hm_s, hm_t, kw["hm_weight"], kw["hm_avg"])
     xs, xt = _get(outs_s, "box_coarse", "outs_s"), _get(outs_t, "box_coarse", "outs_t")
-    out = {"loss_kd_global_hm": cfg.kd_weight_global_hm * hm,
-           "loss_kd_global_coarse": cfg.kd_weight_global_coarse * kd_coarse(xs, xt, down_ratio)}
+    box = kd_coarse(xs, xt, down_ratio) if cfg.box_region == "all" else kd_coarse_weighted(xs, xt, kw["box_weight"], kw["box_avg"], down_ratio)
+    w = lambda x: x if scale == 1 else scale * x
+    out = {"loss_kd_global_hm": w(cfg.kd_weight_global_hm) * hm, "loss_kd_global_coarse": w(cfg.kd_weight_global_coarse) * box}
     if patch_pairs is not None:
-        out["loss_kd_local_refine"] = cfg.kd_weight_local_refine * kd_local_refine(patch_pairs, down_ratio, like=xs)
+        out["loss_kd_local_refine"] = w(cfg.kd_weight_local_refine) * kd_local_refine(patch_pairs, down_ratio, like=xs)
+    return out
+
+# %% ../nbs/07_kd_losses.ipynb #7d1c0002
+def _flat_grad(loss:torch.Tensor, params:list) -> torch.Tensor:
+    "The gradient of `loss` on `params`, flattened into one vector (zeros for parameters it does not reach); the graph is kept."
+    gs = torch.autograd.grad(loss, params, retain_graph=True, allow_unused=True)
+    return torch.cat([(g if g is not None else torch.zeros_like(p)).reshape(-1) for g, p in zip(gs, params)])
+
+def loss_gradients(losses:dict, # named scalar losses of one step, as `forward_train` returns them
+                   params, # the parameters to measure on, e.g. the student's backbone and neck
+                   supervised=None, # names of the supervised terms; default: every key not starting with "loss_kd"
+                  ) -> dict: # {name: {value, grad_norm, ratio, cos}}, with the supervised sum under "supervised"
+    "Each loss term's value, gradient norm on `params`, norm relative to the supervised gradient and cosine with it."
+    if not isinstance(losses, dict) or not losses: raise ValueError(f"`losses` must be a non-empty dict of scalar losses; got {type(losses).__name__}")
+    params = [p for p in params if p.requires_grad]
+    if not params: raise ValueError("`params` holds no parameter that requires a gradient")
+    sup = [k for k in losses if not k.startswith("loss_kd")] if supervised is None else list(supervised)
+    if missing := [k for k in sup if k not in losses]: raise ValueError(f"`supervised` names {missing}, not in `losses` {sorted(losses)}")
+    if not sup: raise ValueError(f"no supervised term among {sorted(losses)}: name them with `supervised`")
+    s = sum(losses[k] for k in sup)
+    g_sup = _flat_grad(s, params); n_sup = g_sup.norm()
+    nan = float("nan")
+    out = {"supervised": dict(value=float(s.detach()), grad_norm=float(n_sup), ratio=1.0, cos=1.0)}
+    for k, v in losses.items():
+        if k in sup: continue
+        if not v.requires_grad: out[k] = dict(value=float(v.detach()), grad_norm=0.0, ratio=0.0, cos=nan); continue
+        g = _flat_grad(v, params); n = g.norm()
+        out[k] = dict(value=float(v.detach()), grad_norm=float(n), ratio=float(n / n_sup) if n_sup > 0 else nan,
+                      cos=float(g @ g_sup / (n * n_sup)) if n > 0 and n_sup > 0 else nan)
     return out
 
 # %% ../nbs/07_kd_losses.ipynb #28dffe36

@@ -17,13 +17,14 @@ from .core import atomic_write, resolve_device, device_form_error, rng_state, sa
 from .data import SyntheticAerial, collate, CocoDetection, VisDroneDET
 from .augment import TrainTransform, TrainingSet, EpochSampler
 from .evaluation import eval_model, evaluate_model
+from .kd_losses import loss_gradients
 from .config import SOURCE_FORMS, parse_source, DataConfig, ModelConfig, DistillConfig, TrainConfig, OPTIMIZERS, SCHEDULES
 from .detector import YOLCDetector, offline_config
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'lr_factor', 'CachedDataset', 'open_source', 'build_datasets', 'num_classes_of', 'training_state',
-           'setup_distributed', 'prepare_run_dir', 'RunLog', 'fit', 'build_model', 'summarize_run', 'train', 'distill',
-           'evaluate_checkpoint']
+           'setup_distributed', 'prepare_run_dir', 'RunLog', 'shared_params', 'fit', 'build_model', 'summarize_run',
+           'train', 'distill', 'evaluate_checkpoint', 'render_kd_shares']
 
 # %% ../nbs/12_train.ipynb #72c0f22a
 def lr_factor(step:int, warmup_steps:int, max_steps:int, final_ratio:float=0.05, schedule:str="cosine",
@@ -155,6 +156,11 @@ def _resume_path(cfg:TrainConfig) -> Path | None:
         return p if p.exists() else None
     return Path(cfg.resume)
 
+def shared_params(model:nn.Module) -> list:
+    "The parameters every loss term reaches: the detector's backbone and neck (all parameters of a model without them)."
+    parts = [getattr(model, n) for n in ("backbone", "neck") if isinstance(getattr(model, n, None), nn.Module)]
+    return [p for m in parts for p in m.parameters()] if parts else list(model.parameters())
+
 def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=None) -> dict:
     "Train `model` (anything with `forward_train`/`simple_test`) as `cfg` says; returns the model, history, metrics and paths."
     env = setup_distributed(cfg.device)
@@ -215,9 +221,13 @@ def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=
                 boxes = [b.to(device) for b in batch["boxes"]]
                 labels = [l.to(device) for l in batch["labels"]]
                 ignore = [g.to(device) for g in batch["ignore_boxes"]]
+                if hasattr(model, "kd_step"): model.kd_step = step                 # the KD warm-up's clock
                 with torch.autocast(device.type, enabled=use_amp):
                     losses = net(img, batch["meta"], boxes, labels, ignore)
                 loss = sum(losses.values())
+                diag = None
+                if kind == "distill" and cfg.kd_diag_every and (step + 1) % cfg.kd_diag_every == 0 and world == 1:
+                    diag = {f"{k}_{q}": v[q] for k, v in loss_gradients(losses, shared_params(eval_model(model))).items() if k != "supervised" for q in ("ratio", "cos")}
                 if not torch.isfinite(loss):
                     raise FloatingPointError(f"the loss is {loss.item()} at step {step}: " + ", ".join(f"{k}={float(v.detach()):.4g}" for k, v in losses.items()))
                 opt.zero_grad(set_to_none=True)
@@ -230,6 +240,8 @@ def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=
                 step += 1
                 t_train += time.perf_counter() - t0; n_img += len(img) * world
                 row = dict(step=step, loss=float(loss.detach()), lr=opt.param_groups[0]["lr"], grad_norm=gnorm, **{k: float(v.detach()) for k, v in losses.items()})
+                if diag is not None: row.update(diag)
+                if hasattr(model, "last_crops"): row["kd_crops"] = sum(len(c) for c in model.last_crops)   # KD crops of this step
                 history.append(row)
                 pbar.update(1); pbar.set_postfix(loss=f"{row['loss']:.3f}")
                 done = step >= max_steps
@@ -321,3 +333,26 @@ def evaluate_checkpoint(ckpt, # a checkpoint written by `train`/`distill` (or `s
     out = {"global": evaluate_model(model, val, batch_size, crop=False, **kw)[0]}
     if crop: out["crops"] = evaluate_model(model, val, batch_size, crop=True, **kw)[0]
     return out
+
+# %% ../nbs/12_train.ipynb #7rkd0002
+def render_kd_shares(rows:list, # log rows (dicts from `log.jsonl` or `history`) of a `distill` run with `kd_diag_every`
+                     title:str="") -> "Figure":
+    "Figure: each KD term's gradient norm relative to the supervised one over training (log scale), its cosine with it, and KD crops per step."
+    from matplotlib.figure import Figure
+    diag = [r for r in rows if any(k.endswith("_ratio") for k in r)]
+    if not diag: raise ValueError("`rows` hold no gradient shares: run distill with `kd_diag_every` > 0")
+    terms = sorted({k[:-len("_ratio")] for r in diag for k in r if k.endswith("_ratio")})
+    fig = Figure(figsize=(11, 3.2)); axs = fig.subplots(1, 3)
+    for t in terms:
+        steps = [r["step"] for r in diag]
+        axs[0].semilogy(steps, [max(r.get(f"{t}_ratio", float("nan")), 1e-6) for r in diag], "o-", ms=3, label=t.replace("loss_kd_", ""))
+        axs[1].plot(steps, [r.get(f"{t}_cos", float("nan")) for r in diag], "o-", ms=3)
+    axs[0].axhline(0.2, color="0.6", ls=":", lw=1); axs[0].set_title("|g_KD| / |g_supervised| (backbone + neck; 0 at 1e-6)", fontsize=9); axs[0].legend(fontsize=7)
+    axs[1].axhline(0, color="0.6", lw=0.8); axs[1].set_ylim(-1, 1); axs[1].set_title("cosine with the supervised gradient", fontsize=9)
+    crops = [(r["step"], r["kd_crops"]) for r in rows if "kd_crops" in r]
+    if crops: axs[2].plot(*zip(*crops), lw=1)
+    axs[2].set_title("KD crops per step", fontsize=9)
+    for ax in axs: ax.set_xlabel("step", fontsize=8); ax.tick_params(labelsize=7)
+    if title: fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
