@@ -52,6 +52,10 @@ class Lab:
         env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "ws"),
                "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "JUPYTER_DATA_DIR": str(tmp / "data"), "JUPYTER_CONFIG_DIR": str(tmp / "config"),
                "IPYTHONDIR": str(tmp / "ipython"), "PYTHONUNBUFFERED": "1"}
+        # A venv made with --system-site-packages (CI's) imports the base Python's jupyterlab_widgets but would not see the lab
+        # extension it installed under the base prefix's share/jupyter: without it every widget stays "Loading widget...".
+        shared = [str(Path(pre) / "share" / "jupyter") for pre in dict.fromkeys((sys.prefix, sys.base_prefix))]
+        env["JUPYTER_PATH"] = os.pathsep.join(shared + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p])
         env.pop("MPLBACKEND", None)      # the kernel must use matplotlib's inline backend, as in Lab and Colab
         env.pop("YOLC_NB_SHARED_DATA", None)
         cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
