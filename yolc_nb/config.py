@@ -312,6 +312,8 @@ class TrainConfig(Config):
     overwrite: bool = False           # train into a folder that already holds a run, replacing it
     notes: str = ""                   # free text kept with the run (what a recipe is for)
     kd_diag_every: int = 0            # distill: log each loss term's gradient share on the student's backbone+neck every N steps (0: never)
+    ema_decay: float | None = None    # keep an exponential moving average of the weights (YOLOX, ultralytics: 0.9999); None: off
+    ema_tau: float = 2000.0           # the EMA's decay ramps in as ema_decay * (1 - exp(-updates / ema_tau))
     _nested = {"data": DataConfig, "model": ModelConfig, "distill": DistillConfig, "teacher_model": ModelConfig}
 
     def __post_init__(self):
@@ -325,6 +327,8 @@ class TrainConfig(Config):
         for f, lo in (("warmup_steps", 0), ("max_steps", 1), ("batch_size", 1), ("eval_every", 0), ("save_every", 0),
                       ("seed", 0), ("num_workers", 0), ("kd_diag_every", 0)): _check_int(self, f, lo)
         _check_int(self, "epochs", 1, none_ok=True)
+        _check_num(self, "ema_decay", strict=True, none_ok=True, hi=1.); _check_num(self, "ema_tau", strict=True)
+        if self.ema_decay == 1.: raise ValueError("`TrainConfig.ema_decay` must be below 1 (at 1 the average never moves); got 1.0")
         m = self.milestones
         if not isinstance(m, (tuple, list)) or not all(_is_int(v) and v > 0 for v in m) or list(m) != sorted(m):
             raise ValueError(f"`TrainConfig.milestones` must be increasing positive integers; got {m!r}")

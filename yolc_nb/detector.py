@@ -365,7 +365,9 @@ def offline_config(cfg:dict) -> dict:
     if "pretrained_file" in bb: bb["pretrained_file"] = None
     return {**cfg, "backbone_cfg": bb}
 
-def load_detector(path, map_location="cpu", with_checkpoint:bool=False, **overrides):
+def load_detector(path, map_location="cpu", with_checkpoint:bool=False,
+                  ema:bool=True, # load the run's weight average (`ema`, when the run kept one) rather than its last weights
+                  **overrides):
     "Rebuild a `YOLCDetector` from the `config` stored in a checkpoint and load its weights (and return the checkpoint dict too, with `with_checkpoint`)."
     ckpt = read_checkpoint(path, map_location)
     if not isinstance(ckpt.get("config"), dict):
@@ -373,7 +375,8 @@ def load_detector(path, map_location="cpu", with_checkpoint:bool=False, **overri
     cfg = offline_config(ckpt["config"])     # the backbone's weights are in the checkpoint: no download, no weights file
     if ckpt.get("format") in LEGACY_CKPT_FORMATS + (None,) and cfg.get("head_init") == "yolc":
         cfg["head_init"] = "default"        # before the head owned its init, "yolc" built what "default" builds now
-    model = load_state_checked(YOLCDetector(**{**cfg, **overrides}), ckpt, source=path).to(map_location)
+    weights = {**ckpt, "state_dict": ckpt["ema"]["state_dict"]} if ema and isinstance(ckpt.get("ema"), dict) else ckpt
+    model = load_state_checked(YOLCDetector(**{**cfg, **overrides}), weights, source=path).to(map_location)
     return (model, ckpt) if with_checkpoint else model
 
 def class_names(ckpt:dict, num_classes:int) -> list:

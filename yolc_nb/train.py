@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/train.html.md"""
 
 # %% ../nbs/12_train.ipynb #9bdf8072
 from __future__ import annotations
-import dataclasses, json, math, os, random, time
+import copy, dataclasses, json, math, os, random, time
 from pathlib import Path
 import numpy as np
 import torch, torch.nn as nn
@@ -23,8 +23,8 @@ from .detector import YOLCDetector, offline_config
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'lr_factor', 'CachedDataset', 'open_source', 'build_datasets', 'num_classes_of', 'training_state',
-           'setup_distributed', 'prepare_run_dir', 'RunLog', 'shared_params', 'fit', 'build_model', 'summarize_run',
-           'train', 'distill', 'evaluate_checkpoint', 'render_kd_shares']
+           'setup_distributed', 'ModelEMA', 'prepare_run_dir', 'RunLog', 'shared_params', 'fit', 'build_model',
+           'summarize_run', 'train', 'distill', 'evaluate_checkpoint', 'render_kd_shares']
 
 # %% ../nbs/12_train.ipynb #72c0f22a
 def lr_factor(step:int, warmup_steps:int, max_steps:int, final_ratio:float=0.05, schedule:str="cosine",
@@ -102,6 +102,34 @@ def setup_distributed(device:str="auto") -> dict:
         started = True
     if dist.is_initialized(): rank, world = dist.get_rank(), dist.get_world_size()
     return dict(rank=rank, world=world, local_rank=local, device=dev, started=started)
+
+# %% ../nbs/12_train.ipynb #7ema0002
+class ModelEMA:
+    "An exponential moving average of a model's state: after each step every floating-point entry moves by 1 - d towards the model's, d = decay * (1 - exp(-updates / tau))."
+    def __init__(self, model:nn.Module, decay:float=0.9999, tau:float=2000.0, updates:int=0):
+        if not 0 < decay < 1: raise ValueError(f"`decay` must be in (0, 1); got {decay!r}")
+        if not tau > 0: raise ValueError(f"`tau` must be > 0; got {tau!r}")
+        self.module = copy.deepcopy(model).eval()
+        for p in self.module.parameters(): p.requires_grad_(False)
+        self.decay, self.tau, self.updates = float(decay), float(tau), int(updates)
+
+    def d(self) -> float:
+        "The decay of the next update."
+        return self.decay * (1 - math.exp(-(self.updates + 1) / self.tau))
+
+    @torch.no_grad()
+    def update(self, model:nn.Module):
+        "Move the average towards `model` (call after each optimizer step)."
+        d, msd = self.d(), model.state_dict()
+        for k, v in self.module.state_dict().items():
+            if v.dtype.is_floating_point: v.mul_(d).add_(msd[k].detach().to(v.dtype), alpha=1 - d)
+            else: v.copy_(msd[k])
+        self.updates += 1
+
+    def state_dict(self) -> dict: return dict(state_dict=self.module.state_dict(), updates=self.updates)
+    def load_state_dict(self, st:dict):
+        "Restore the average and its update count (from a checkpoint's `ema`)."
+        self.module.load_state_dict(st["state_dict"]); self.updates = int(st["updates"])
 
 # %% ../nbs/12_train.ipynb #7b0e145d
 class _TrainForward(nn.Module):
@@ -189,9 +217,13 @@ def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=
     use_amp = cfg.amp and device.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
     step, history, metrics = 0, [], {}
+    ema = ModelEMA(eval_model(model), cfg.ema_decay, cfg.ema_tau) if cfg.ema_decay is not None else None
     if rp is not None:
         st = load_checkpoint(rp, eval_model(model), opt, sched, scaler, map_location=device, restore_rng=True)
         step = int(st["step"])
+        if ema is not None:
+            if "ema" in st: ema.load_state_dict(st["ema"])
+            else: ema = ModelEMA(eval_model(model), cfg.ema_decay, cfg.ema_tau, updates=step)   # a checkpoint without one: start it here
         if main_proc: print(f"resumed from {rp} at step {step}")
     log = None
     if main_proc:
@@ -200,11 +232,12 @@ def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=
 
     def save(name):
         if main_proc: return save_checkpoint(out_dir / name, eval_model(model), **training_state(
-            opt, sched, scaler, step, cfg, kind=kind, class_names=list(getattr(train_ds, "class_names", []))))
+            opt, sched, scaler, step, cfg, kind=kind, class_names=list(getattr(train_ds, "class_names", [])),
+            **({"ema": ema.state_dict()} if ema is not None else {})))
 
     def run_eval(crop):
         if val_ds is None: return {}
-        m, _ = evaluate_model(model, val_ds, cfg.batch_size, crop=crop, device=device)
+        m, _ = evaluate_model(ema.module if ema is not None else model, val_ds, cfg.batch_size, crop=crop, device=device)
         return m
 
     model.train()
@@ -237,6 +270,7 @@ def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=
                     gnorm = float(nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip))
                 else: gnorm = float("nan")
                 scaler.step(opt); scaler.update(); sched.step()
+                if ema is not None: ema.update(eval_model(model))
                 step += 1
                 t_train += time.perf_counter() - t0; n_img += len(img) * world
                 row = dict(step=step, loss=float(loss.detach()), lr=opt.param_groups[0]["lr"], grad_norm=gnorm, **{k: float(v.detach()) for k, v in losses.items()})
@@ -265,7 +299,7 @@ def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=
         if log is not None: log.close()
     if world > 1: dist.barrier()
     if env["started"]: dist.destroy_process_group()
-    return dict(model=eval_model(model), step=step, history=history, metrics=metrics, out_dir=out_dir,
+    return dict(model=ema.module if ema is not None else eval_model(model), raw_model=eval_model(model), step=step, history=history, metrics=metrics, out_dir=out_dir,
                 checkpoint=out_dir / "last.pt", images_per_s=n_img / t_train if t_train else float("nan"), rank=rank)
 
 # %% ../nbs/12_train.ipynb #3005d06e
