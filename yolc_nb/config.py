@@ -253,10 +253,11 @@ class DistillConfig(Config):
     kd_crop_scale: float = 1.0           # KD crops enlarged this much before both networks see them (the local pass: 1.5)
     crop_bn: str = "train"               # the student's batch norm in KD crop forwards (`CROP_BN`): batch statistics or running ones
     kd_warmup_steps: int = 0             # KD weights ramp linearly from 0 over this many steps (0: full weight from the start)
+    fold_teacher_bn: bool = False        # fold the frozen teacher's batch norms into its convolutions (faster; outputs equal to float rounding)
     _retired = ("lsm_visualize", "enable")
 
     def __post_init__(self):
-        _check_bool(self, "use_teacher_crop")
+        _check_bool(self, "use_teacher_crop"); _check_bool(self, "fold_teacher_bn")
         if self.teacher_ckpt is not None:
             if not isinstance(self.teacher_ckpt, (str, os.PathLike)):
                 raise ValueError(f"`DistillConfig.teacher_ckpt` must be a path (str) or None; got {self.teacher_ckpt!r}")
@@ -314,6 +315,7 @@ class TrainConfig(Config):
     kd_diag_every: int = 0            # distill: log each loss term's gradient share on the student's backbone+neck every N steps (0: never)
     ema_decay: float | None = None    # keep an exponential moving average of the weights (YOLOX, ultralytics: 0.9999); None: off
     ema_tau: float = 2000.0           # the EMA's decay ramps in as ema_decay * (1 - exp(-updates / ema_tau))
+    channels_last: bool = False       # models and images in channels-last memory (faster convolutions on CPUs and GPUs; float rounding differs)
     _nested = {"data": DataConfig, "model": ModelConfig, "distill": DistillConfig, "teacher_model": ModelConfig}
 
     def __post_init__(self):
@@ -333,7 +335,7 @@ class TrainConfig(Config):
         if not isinstance(m, (tuple, list)) or not all(_is_int(v) and v > 0 for v in m) or list(m) != sorted(m):
             raise ValueError(f"`TrainConfig.milestones` must be increasing positive integers; got {m!r}")
         self.milestones = tuple(int(v) for v in m)
-        for f in ("amp", "eval_crop", "progress", "nesterov", "overwrite"): _check_bool(self, f)
+        for f in ("amp", "eval_crop", "progress", "nesterov", "overwrite", "channels_last"): _check_bool(self, f)
         if not isinstance(self.notes, str): raise ValueError(f"`TrainConfig.notes` must be text; got {self.notes!r}")
         if not isinstance(self.out_dir, (str, os.PathLike)): raise ValueError(f"`TrainConfig.out_dir` must be a folder path; got {self.out_dir!r}")
         self.out_dir = os.fspath(self.out_dir)

@@ -30,8 +30,8 @@ from .fusion import fuse_detections, FUSION_METHODS
 # %% auto #0
 __all__ = ['DETECTOR_CONFIGS', 'pad_to_stride', 'pad_batch', 'same_padded_size', 'detector_config', 'evaluating', 'valid_sizes',
            'YOLCDetector', 'bytes_per_pixel', 'free_memory', 'pixel_budget', 'check_pixels', 'offline_config',
-           'load_detector', 'class_names', 'detector_costs', 'DistillDetector', 'draw_detections', 'render_detections',
-           'predict_images']
+           'load_detector', 'class_names', 'detector_costs', 'fold_batchnorm', 'DistillDetector', 'draw_detections',
+           'render_detections', 'predict_images']
 
 # %% ../nbs/10_detector.ipynb #5ffa63dd
 def pad_to_stride(img:torch.Tensor, # [B, C, H, W] or [C, H, W]
@@ -399,6 +399,23 @@ def detector_costs(cfg, # a configuration name (`DETECTOR_CONFIGS`) or a `detect
         x = torch.zeros(1, 3, H, W)
     return dict(params=count_parameters(model), macs=count_macs(model, x), saved_bytes=measure_saved_activations(model, x))
 
+# %% ../nbs/10_detector.ipynb #5a9e0202
+@torch.no_grad()
+def fold_batchnorm(model:nn.Module) -> nn.Module:
+    "Fold each eval-mode `BatchNorm2d` that follows a `Conv2d` in an `nn.Sequential` into the convolution (in place); returns `model`."
+    for child in model.children():
+        if isinstance(child, nn.Sequential):
+            for i in range(len(child) - 1):
+                conv, bn = child[i], child[i + 1]
+                if isinstance(conv, nn.Conv2d) and isinstance(bn, nn.BatchNorm2d) and bn.track_running_stats and bn.running_var is not None:
+                    g = (bn.weight if bn.affine else torch.ones_like(bn.running_var)) / torch.sqrt(bn.running_var + bn.eps)
+                    b0 = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
+                    conv.weight.copy_(conv.weight * g.view(-1, 1, 1, 1))
+                    conv.bias = nn.Parameter((b0 - bn.running_mean) * g + (bn.bias if bn.affine else 0.), requires_grad=conv.weight.requires_grad)
+                    child[i + 1] = nn.Identity()
+        fold_batchnorm(child)
+    return model
+
 # %% ../nbs/10_detector.ipynb #b745f31d
 class DistillDetector(nn.Module):
     "A student `YOLCDetector` trained with supervised losses plus global and crop-level KD from a frozen teacher."
@@ -421,7 +438,9 @@ class DistillDetector(nn.Module):
         if teacher.head.heatmap_upsample_num != student.head.heatmap_upsample_num:
             raise ValueError(f"teacher and student heatmaps must have one resolution: `heatmap_upsample_num` "
                              f"{teacher.head.heatmap_upsample_num} vs {student.head.heatmap_upsample_num}")
-        self.student, self.teacher, self.cfg, self.crop_batch = student, freeze_teacher(teacher), cfg, crop_batch
+        teacher = freeze_teacher(teacher)
+        if cfg.fold_teacher_bn: teacher = fold_batchnorm(copy.deepcopy(teacher))   # a copy: the caller's teacher keeps its layers
+        self.student, self.teacher, self.cfg, self.crop_batch = student, teacher, cfg, crop_batch
         self.lsm_cfg = lsm_config(lsm_cfg, max_patches_per_img=cfg.max_patches_per_img, min_patch_size=cfg.min_patch_size)
         self.kd_step = 0                              # the training step, set by `fit` (the KD warm-up reads it)
         cs, ct = student.config["neck_channels"], teacher.config["neck_channels"] if hasattr(teacher, "config") else student.config["neck_channels"]

@@ -201,6 +201,7 @@ def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=
     d = cfg.data
     ts = TrainingSet(train_ds, TrainTransform(d.train_size, d.crop_ratios, d.crop_border, d.flip, d.flip), crop_aug=d.crop_aug, seed=cfg.seed, to_float=False)
     model.to(device)
+    if cfg.channels_last: model.to(memory_format=torch.channels_last)
     net = _TrainForward(model)
     if world > 1:
         net = nn.parallel.DistributedDataParallel(net, device_ids=[device.index] if device.type == "cuda" else None,
@@ -251,6 +252,7 @@ def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=
                 t0 = time.perf_counter()
                 img = batch["image"].to(device, non_blocking=True)
                 if img.dtype == torch.uint8: img = img.float().div_(255)      # real images travel as bytes, 4x less to copy
+                if cfg.channels_last: img = img.contiguous(memory_format=torch.channels_last)
                 boxes = [b.to(device) for b in batch["boxes"]]
                 labels = [l.to(device) for l in batch["labels"]]
                 ignore = [g.to(device) for g in batch["ignore_boxes"]]
