@@ -21,7 +21,7 @@ _OVERRIDES = {  # argparse dest -> (section, field) of TrainConfig
     "size": ("data", "size"), "n_train": ("data", "n_train"), "n_val": ("data", "n_val"), "num_classes": ("data", "num_classes"),
     "object_scale": ("data", "object_scale"), "data": ("data", "train"), "val": ("data", "val"), "train_size": ("data", "train_size"),
     "crop_aug": ("data", "crop_aug"), "teacher": ("distill", "teacher_ckpt"), "kd_diag_every": (None, "kd_diag_every"),
-    "ema_decay": (None, "ema_decay"),
+    "ema_decay": (None, "ema_decay"), "channels_last": (None, "channels_last"), "fold_teacher_bn": ("distill", "fold_teacher_bn"),
     "heatmap_upsample_num": ("model", "heatmap_upsample_num"), "neck_channels": ("model", "neck_channels"), "head_channels": ("model", "head_channels"),
 }
 
@@ -81,6 +81,7 @@ def _add_train_args(p, distill_cmd=False):
     g.add_argument("--workers", "--num-workers", dest="workers", type=int, help="data-loading processes (0: in the main process)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
     g.add_argument("--ema-decay", type=float, help="keep an exponential moving average of the weights with this decay (e.g. 0.9999), evaluated and saved beside them")
+    g.add_argument("--channels-last", action="store_true", default=None, help="models and images in channels-last memory (faster; float rounding differs)")
     d = p.add_argument_group("data")
     d.add_argument("--data", help=f"training source: {src} (default: synthetic)")
     d.add_argument("--val", help=f"validation source, same forms (default: the synthetic or folder's val split)")
@@ -103,6 +104,7 @@ def _add_train_args(p, distill_cmd=False):
     if distill_cmd:
         p.add_argument("--teacher", help="the teacher's checkpoint (e.g. runs/teacher/last.pt)")
         p.add_argument("--kd-diag-every", type=int, help="log each KD term's gradient share on the student's backbone+neck every N steps (0: never)")
+        p.add_argument("--fold-teacher-bn", action="store_true", default=None, help="fold the frozen teacher's batch norms into its convolutions (faster)")
 
 def _number(cast, ok, what:str):
     "An argparse type: `cast(s)` if `ok` of it, else an error that says `what` and echoes `s`."
