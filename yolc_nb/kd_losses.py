@@ -20,8 +20,8 @@ def _is_real(x): return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 # %% auto #0
 __all__ = ['freeze_teacher', 'kd_heatmap_mse', 'kd_heatmap_kl', 'kd_coarse', 'kd_local_refine', 'kd_heatmap_weighted',
-           'kd_coarse_weighted', 'kd_weights', 'kd_cwd', 'kd_pkd', 'kd_losses', 'loss_gradients', 'render_kd_maps',
-           'kd_explorer']
+           'kd_coarse_weighted', 'kd_weights', 'render_kd_weights', 'kd_cwd', 'kd_pkd', 'kd_losses', 'loss_gradients',
+           'render_kd_maps', 'kd_explorer']
 
 # %% ../nbs/07_kd_losses.ipynb #de14bed0
 def freeze_teacher(model:nn.Module) -> nn.Module:
@@ -166,6 +166,38 @@ def kd_weights(cfg:DistillConfig, outs_t:dict, targets:dict|None=None) -> dict:
         k = p_t.shape[-1] // W                                            # heatmap cells per box-map cell
         out.update(box_weight=F.max_pool2d(p_t.amax(1, keepdim=True), k) if k > 1 else p_t.amax(1, keepdim=True), box_avg=None)
     return out
+
+# %% ../nbs/07_kd_losses.ipynb #7kwf0002
+def render_kd_weights(image:torch.Tensor, # [3, H, W] in 0..1
+                      outs_t:dict, # the teacher's head outputs on the image (a batch of one)
+                      targets:dict, # the image's supervised targets (`HRHSCOHead.targets`, a batch of one)
+                      boxes=None, # [N, 4] xyxy ground truth, drawn and used for the share on objects
+                      down_ratio:float=4) -> Figure:
+    "Figure: where each KD weighting puts its weight on one image (teacher probability, ground-truth Gaussians, supervised and teacher-weighted box cells)."
+    from matplotlib.patches import Rectangle
+    H, W = image.shape[-2:]
+    kw_t = kd_weights(DistillConfig(hm_weight="teacher", box_region="teacher"), outs_t, targets)
+    kw_g = kd_weights(DistillConfig(hm_weight="gt", box_region="supervised"), outs_t, targets)
+    maps = {"heatmap KD, hm_weight='teacher'": kw_t["hm_weight"][0].amax(0), "heatmap KD, hm_weight='gt'": kw_g["hm_weight"][0].amax(0),
+            "box KD, box_region='teacher'": kw_t["box_weight"][0, 0], "box KD, box_region='supervised'": kw_g["box_weight"][0, 0]}
+    b = torch.zeros(0, 4) if boxes is None else torch.as_tensor(boxes, dtype=torch.float32).reshape(-1, 4)
+    def share_on_objects(m):
+        h, w = m.shape
+        ys, xs = (torch.arange(h, dtype=torch.float32) + 0.5) * H / h, (torch.arange(w, dtype=torch.float32) + 0.5) * W / w   # cell centres
+        inside = ((xs[None, :, None] >= b[:, 0]) & (xs[None, :, None] < b[:, 2]) & (ys[:, None, None] >= b[:, 1]) & (ys[:, None, None] < b[:, 3])).any(-1)
+        tot = m.sum()
+        return float((m * inside).sum() / tot) if tot > 0 else float("nan"), float(inside.float().mean())
+    fig = Figure(figsize=(14, 3.3)); axs = fig.subplots(1, 5)
+    axs[0].imshow(image.permute(1, 2, 0).clamp(0, 1).numpy(), extent=(0, W, H, 0))
+    for x1, y1, x2, y2 in b.tolist(): axs[0].add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec="yellow", lw=0.6))
+    axs[0].set_title(f"scene, {len(b)} objects", fontsize=9)
+    for ax, (name, m) in zip(axs[1:], maps.items()):
+        ax.imshow(m.detach().float().numpy(), cmap="magma", extent=(0, W, H, 0), interpolation="nearest", vmin=0)
+        s, area = share_on_objects(m.detach().float())
+        ax.set_title(f"{name}\n{s:.0%} of the weight on objects ({area:.0%} of the area)", fontsize=8)
+    for ax in axs: ax.set_xticks([]); ax.set_yticks([])
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/07_kd_losses.ipynb #7cp00006
 def kd_cwd(hm_s:torch.Tensor, # student logits [B, C, H, W]
