@@ -11,6 +11,12 @@ diagnostic at crop scales 1, 1.5 and 2 for both, then trains the demo's student 
 a first run: a second process can add seeds beside it), with `--student-steps` and `--variants` to change it:
 
     python experiments/yolc_effect.py --out runs/yolc_effect --kd-only --seeds 3 4 --name seeds34
+
+Issue 24's study (`yolc_nb.demo.STUDY_VARIANTS`: no KD, a null arm, the default KD, the normalised and weighted forms,
+CWD, PKD) on a validation set of 200 scenes, with the speed options and an EMA of the students' weights:
+
+    python experiments/yolc_effect.py --out runs/kd_study --kd-only --variant-set study --n-val 200 --fast --ema-decay 0.999 --seeds 0 1 2 3
+    python experiments/yolc_effect.py --out runs/kd_study --kd-only --variant-set study --student tiny --name tiny ...   # the capacity-gap arm
 """
 import argparse, datetime, json, os, platform, sys, time
 from pathlib import Path
@@ -25,7 +31,12 @@ def main(argv=None):
     ap.add_argument("--kd-only", action="store_true", help="only the KD ablation (reusing --out's data and teacher if there)")
     ap.add_argument("--student-steps", type=int, default=None, help="training steps of each student (default: the demo's)")
     ap.add_argument("--teacher-steps", type=int, default=None, help="training steps of the teacher(s) (default: the demo's)")
-    ap.add_argument("--variants", nargs="+", default=None, help="KD variants to train (default: all of KD_VARIANTS)")
+    ap.add_argument("--variants", nargs="+", default=None, help="KD variants to train (default: all of the variant set)")
+    ap.add_argument("--variant-set", choices=("ablation", "study"), default="ablation", help="KD_VARIANTS (each term alone) or STUDY_VARIANTS (issue 24)")
+    ap.add_argument("--n-val", type=int, default=None, help="validation scenes of a new data set (default: the demo's 48)")
+    ap.add_argument("--student", default=None, help="the students' detector preset (default: the demo's; e.g. tiny for a capacity gap)")
+    ap.add_argument("--ema-decay", type=float, default=None, help="keep and evaluate an EMA of each student's weights")
+    ap.add_argument("--fast", action="store_true", help="channels-last memory and the teacher's batch norms folded (benchmarks/bench_distill.py)")
     ap.add_argument("--merge", nargs="+", default=None, metavar="JSON",
                     help="no training: merge the KD ablations of these result files (disjoint seeds) into one table and figure")
     ap.add_argument("--name", default="report", help="stem of the report, results and figure files (default: report)")
@@ -36,13 +47,18 @@ def main(argv=None):
         if getattr(a, f) is not None and getattr(a, f) < 1: ap.error(f"--{f.replace('_', '-')} must be a positive integer; got {getattr(a, f)}")
     import torch
     from yolc_nb.core import atomic_write, set_threads
-    from yolc_nb.demo import (DEMO_SETTINGS, KD_VARIANTS, prepare_demo, demo_train_config, save_png, kd_ablation, kd_ablation_table, crop_gain_table,
+    from yolc_nb.demo import (DEMO_SETTINGS, KD_VARIANTS, STUDY_VARIANTS, prepare_demo, demo_train_config, save_png, kd_ablation, kd_ablation_table, crop_gain_table,
                               render_kd_ablation, crop_study, render_crop_study)
     from yolc_nb.train import train, build_datasets, DataConfig, summarize_run
-    variants = KD_VARIANTS if a.variants is None else a.variants
-    if bad := [v for v in variants if v not in KD_VARIANTS]: ap.error(f"--variants: {bad} not in {list(KD_VARIANTS)}")
+    pool = STUDY_VARIANTS if a.variant_set == "study" else KD_VARIANTS
+    variants = pool if a.variants is None else a.variants
+    if bad := [v for v in variants if v not in pool]: ap.error(f"--variants: {bad} not in {list(pool)}")
     if "no KD" not in variants: ap.error("--variants must include 'no KD' (the paired baseline)")
-    variants = {v: KD_VARIANTS[v] for v in variants}
+    variants = {v: pool[v] for v in variants}
+    if a.n_val is not None and a.n_val < 2: ap.error(f"--n-val must be at least 2 scenes; got {a.n_val}")
+    if a.ema_decay is not None and not 0 < a.ema_decay < 1: ap.error(f"--ema-decay must be in (0, 1); got {a.ema_decay}")
+    train_kw = {**({"ema_decay": a.ema_decay} if a.ema_decay else {}), **({"channels_last": True} if a.fast else {})}
+    distill_kw = {"fold_teacher_bn": True} if a.fast else {}
     set_threads(a.threads)
     out = Path(a.out)
     if a.merge:
@@ -62,13 +78,15 @@ def main(argv=None):
     t_start = time.time()
     md, res, figs = [], {}, {}
     reuse = a.kd_only and (out / "teacher" / "last.pt").is_file() and (out / "data").is_dir()
+    over = {**({"teacher_steps": a.teacher_steps} if a.teacher_steps else {}), **({"n_val": a.n_val} if a.n_val else {})}
     if reuse:
-        s = dict(DEMO_SETTINGS["quick" if a.quick else "full"], **({"teacher_steps": a.teacher_steps} if a.teacher_steps else {}))
+        s = dict(DEMO_SETTINGS["quick" if a.quick else "full"], **over)
         print(f"reusing the data and teacher in {out} (the teacher is not checked against --teacher-steps)")
     else:
-        p = prepare_demo(out, quick=a.quick, seed=0, progress=False, **({"teacher_steps": a.teacher_steps} if a.teacher_steps else {}))
+        p = prepare_demo(out, quick=a.quick, seed=0, progress=False, **over)
         s = p["settings"]
     if a.student_steps: s = {**s, "student_steps": a.student_steps}
+    if a.student: s = {**s, "student": a.student}
     if not a.kd_only:
         t0 = time.time()
         no_aug = train(demo_train_config({**s, "crop_aug": False}, out, s["teacher"], s["teacher_steps"], "teacher_no_crop_aug", 0, False))
@@ -87,7 +105,7 @@ def main(argv=None):
                "## Crop scale and crop augmentation (AP50; in crops: objects wholly inside the LSM crops)", "", *crop_rows, "",
                f"![crop study]({a.name}_crop_study.png)", ""]
         res.update(crop_study=cs, teachers={k: r["metrics"] for k, r in (("crop aug", p["teacher"]), ("no crop aug", no_aug))})
-    ab = kd_ablation(out, s, seeds=a.seeds, variants=variants, progress=False)
+    ab = kd_ablation(out, s, seeds=a.seeds, variants=variants, progress=False, train_kw=train_kw, distill_kw=distill_kw)
     figs["kd_ablation"] = render_kd_ablation(ab)
     md += [f"## Which KD term carries the effect (AP50, mean ± sample SD over seeds; students {s['student_steps']} steps)", "",
            kd_ablation_table(ab), "", "What the crops add to each student run:", "", crop_gain_table(ab), "",
@@ -100,7 +118,9 @@ def main(argv=None):
     cmd = (f"python experiments/yolc_effect.py --seeds {' '.join(map(str, a.seeds))} --threads {a.threads}" + " --kd-only" * a.kd_only
            + " --quick" * a.quick + (f" --student-steps {a.student_steps}" if a.student_steps else "")
            + (f" --teacher-steps {a.teacher_steps}" if a.teacher_steps else "")
-           + (" --variants " + " ".join(f"'{v}'" for v in a.variants) if a.variants else "") + f" --name {a.name}")
+           + (" --variants " + " ".join(f"'{v}'" for v in a.variants) if a.variants else "") + f" --name {a.name}"
+           + (f" --variant-set {a.variant_set}" if a.variant_set != "ablation" else "") + (f" --n-val {a.n_val}" if a.n_val else "")
+           + (f" --student {a.student}" if a.student else "") + (f" --ema-decay {a.ema_decay}" if a.ema_decay else "") + " --fast" * a.fast)
     env = (f"{datetime.date.today()}, {platform.machine()} CPU, {os.cpu_count()} cores, torch {torch.__version__}, "
            f"{torch.get_num_threads()} thread(s), data and teachers seed 0, students seeds {a.seeds}")
     md = ["# The YOLC effect on the demo's scenes", "", f"`{cmd}`: {env}; {total:.0f} s.", "", *md]

@@ -25,10 +25,11 @@ from .evaluation import evaluate, coco_eval, coco_metrics, resample_eval
 from .train import TrainConfig, DataConfig, train, distill, build_datasets, summarize_run
 
 # %% auto #0
-__all__ = ['DEMO_SETTINGS', 'FUSION_RULES', 'KD_VARIANTS', 'CROP_STUDY_ROWS', 'save_png', 'demo_figures', 'prepare_demo',
-           'demo_model_config', 'demo_train_config', 'run_demo', 'centres_in_crops', 'crop_passes', 'crop_diagnostic',
-           'bootstrap_difference', 'render_crop_diagnostic', 'kd_ablation', 'kd_ablation_table', 'render_kd_ablation',
-           'merge_ablations', 'crop_gain_table', 'crop_study', 'render_crop_study']
+__all__ = ['DEMO_SETTINGS', 'FUSION_RULES', 'KD_VARIANTS', 'STUDY_VARIANTS', 'CROP_STUDY_ROWS', 'save_png', 'demo_figures',
+           'prepare_demo', 'demo_model_config', 'demo_train_config', 'run_demo', 'centres_in_crops', 'crop_passes',
+           'crop_diagnostic', 'bootstrap_difference', 'render_crop_diagnostic', 'kd_ablation', 't_quantile',
+           'paired_summary', 'kd_ablation_table', 'render_kd_ablation', 'merge_ablations', 'crop_gain_table',
+           'crop_study', 'render_crop_study']
 
 # %% ../nbs/13_demo.ipynb #735a4dc5
 DEMO_SETTINGS = {
@@ -273,8 +274,20 @@ KD_VARIANTS = {   # name: the KD weights that differ from `DistillConfig`'s defa
     "all three": {},
 }
 
+STUDY_VARIANTS = {   # issue 24's study: plain training, a null arm, the default KD, the forms that act, and the two published baselines
+    "no KD": None,
+    "null (KD x 1e-9)": dict(kd_weight_global_hm=1e-9, kd_weight_global_coarse=1e-9, kd_weight_local_refine=1e-9),   # the paired noise floor
+    "default KD": {},
+    "acting forms": dict(hm_norm="objects", hm_weight="teacher", box_region="supervised", min_patch_rel=0.1, kd_crop_scale=1.5, crop_bn="eval"),
+    "CWD (tau 1, x5)": dict(hm_loss="cwd", temperature=1.0, kd_weight_global_hm=5.0),
+    "PKD (x6)": dict(kd_weight_pkd=6.0),
+}
+
 def kd_ablation(out, # a folder holding `prepare_demo`'s data and teacher
-                settings:dict, seeds=(0, 1, 2), variants:dict=KD_VARIANTS, progress:bool=True, log=print) -> dict:
+                settings:dict, seeds=(0, 1, 2), variants:dict=KD_VARIANTS, progress:bool=True, log=print,
+                train_kw:dict|None=None, # TrainConfig fields for every run, plain and distilled (e.g. ema_decay, channels_last)
+                distill_kw:dict|None=None, # DistillConfig fields for every distilled run (e.g. fold_teacher_bn), under each variant's own
+               ) -> dict:
     "Train the demo's student once per seed and KD variant; the metrics (global and +crops) per variant, one per seed."
     from tqdm.auto import tqdm
     out, s = Path(out), settings
@@ -290,8 +303,9 @@ def kd_ablation(out, # a folder holding `prepare_demo`'s data and teacher
     for seed, v in tqdm(jobs, desc="KD ablation", disable=not progress):
         w = variants[v]
         name = f"ablation_seed{seed}_" + v.replace(" ", "_")
-        if w is None: r = train(demo_train_config(s, out, s["student"], s["student_steps"], name, seed, False))
-        else: r = distill(demo_train_config(s, out, s["student"], s["student_steps"], name, seed, False, distill=dict(teacher_ckpt=str(ckpt), **w)))
+        if w is None: r = train(demo_train_config(s, out, s["student"], s["student_steps"], name, seed, False, **(train_kw or {})))
+        else: r = distill(demo_train_config(s, out, s["student"], s["student_steps"], name, seed, False, **(train_kw or {}),
+                                            distill={**(distill_kw or {}), "teacher_ckpt": str(ckpt), **w}))
         res[v].append(r["metrics"])
         log(f"seed {seed}, {v}: AP50 {r['metrics']['global']['AP50']:.3f} global, {r['metrics']['crops']['AP50']:.3f} +crops")
     return dict(metrics=res, seeds=list(seeds), seconds=time.time() - t0)
@@ -305,14 +319,42 @@ def _paired(res:dict, metric:str, pass_:str, base:str="no KD") -> dict:
 
 def _sd(x): return x.std(ddof=1) if len(x) > 1 else float("nan")   # sample SD; undefined for one value
 
+def t_quantile(p:float, df:int) -> float:
+    "The `p` quantile of Student's t with `df` degrees of freedom (Simpson's rule on the density, then bisection): no SciPy needed."
+    if not 0 < p < 1 or df < 1: raise ValueError(f"`p` must be in (0, 1) and `df` >= 1; got p={p!r}, df={df!r}")
+    c = math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
+    def cdf(x, n=2000):
+        h = x / n
+        f = lambda t: c * (1 + t * t / df) ** (-(df + 1) / 2)
+        return 0.5 + h / 3 * sum((1 if k in (0, n) else 4 if k % 2 else 2) * f(k * h) for k in range(n + 1))
+    lo, hi = (0.0, 1.0) if p >= 0.5 else (-1.0, 0.0)
+    while (cdf(hi) < p) if p >= 0.5 else (cdf(lo) > p): lo, hi = (hi, 2 * hi) if p >= 0.5 else (2 * lo, lo)
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if cdf(mid) < p else (lo, mid)
+    return (lo + hi) / 2
+
+def paired_summary(d:np.ndarray, # paired differences, one per seed
+                   power:float=0.8) -> dict:
+    "Mean, sample SD, 95% t interval, seeds ahead, and the smallest effect a two-sided 5% paired t test finds with `power` (its MDE)."
+    d = np.asarray(d, dtype=float); n = len(d)
+    if n < 2: return dict(n=n, mean=float(d.mean()) if n else float("nan"), sd=float("nan"), low=float("nan"), high=float("nan"), ahead=int((d > 0).sum()), mde=float("nan"))
+    sd, t = float(d.std(ddof=1)), t_quantile(0.975, n - 1)
+    h = t * sd / math.sqrt(n)
+    return dict(n=n, mean=float(d.mean()), sd=sd, low=float(d.mean() - h), high=float(d.mean() + h), ahead=int((d > 0).sum()),
+                mde=(t + t_quantile(power, n - 1)) * sd / math.sqrt(n))
+
 def kd_ablation_table(res:dict, metric:str="AP50", base:str="no KD") -> str:
     "Markdown: mean ± sample SD over seeds, global and +crops, and the paired difference to `base` (+crops) with its per-seed values."
     g, c = _paired(res, metric, "global", base), _paired(res, metric, "crops", base)
-    rows = [f"| KD terms | {metric} global | {metric} +crops | − {base}, +crops | per seed ({', '.join(map(str, res['seeds']))}) |", "|---|---:|---:|---:|---|"]
+    rows = [f"| KD terms | {metric} global | {metric} +crops | − {base}, +crops | 95% interval | ahead | MDE | per seed ({', '.join(map(str, res['seeds']))}) |",
+            "|---|---:|---:|---:|---:|---:|---:|---|"]
     for k in g:
-        d = c[k][1]
-        rows.append(f"| {k} | {g[k][0].mean():.3f} ± {_sd(g[k][0]):.3f} | {c[k][0].mean():.3f} ± {_sd(c[k][0]):.3f} | "
-                    + ("—" if k == base else f"{d.mean():+.3f} ± {_sd(d):.3f}") + " | " + ", ".join(f"{x:.3f}" for x in c[k][0]) + " |")
+        d = c[k][1]; ps = paired_summary(d)
+        diff = "— | — | — | —" if k == base else (f"{ps['mean']:+.3f} ± {_sd(d):.3f} | [{ps['low']:+.3f}, {ps['high']:+.3f}] | "
+                                                   f"{ps['ahead']} of {ps['n']} | {ps['mde']:.3f}")
+        rows.append(f"| {k} | {g[k][0].mean():.3f} ± {_sd(g[k][0]):.3f} | {c[k][0].mean():.3f} ± {_sd(c[k][0]):.3f} | {diff} | "
+                    + ", ".join(f"{x:.3f}" for x in c[k][0]) + " |")
     return "\n".join(rows)
 
 def render_kd_ablation(res:dict, metric:str="AP50", base:str="no KD") -> Figure:
