@@ -115,7 +115,8 @@ def box_inside(boxes, # [N, 4] xyxy
                regions, # [M, 4] xyxy
               ) -> torch.Tensor: # [N, M] bool
     "Which boxes lie wholly inside which regions (edges included)."
-    b, r = check_boxes(boxes), check_boxes(regions, "regions").to(check_boxes(boxes).device)
+    b = check_boxes(boxes)
+    r = check_boxes(regions, "regions").to(b.device)
     return ((b[:, None, 0] >= r[None, :, 0]) & (b[:, None, 1] >= r[None, :, 1]) &
             (b[:, None, 2] <= r[None, :, 2]) & (b[:, None, 3] <= r[None, :, 3]))
 
@@ -130,7 +131,8 @@ def area_in_union(boxes, # [N, 4] xyxy
                   regions, # [M, 4] xyxy
                  ) -> torch.Tensor: # [N] float64: each box's area inside the union of the regions
     "Area of each box inside the union of `regions`, exactly (the regions' edges cut the plane into cells; overlaps count once)."
-    b, g = check_boxes(boxes).double(), check_boxes(regions, "regions").double().to(check_boxes(boxes).device)
+    b = check_boxes(boxes).double()
+    g = check_boxes(regions, "regions").double().to(b.device)
     g = g[(g[:, 2] > g[:, 0]) & (g[:, 3] > g[:, 1])]
     if not len(b) or not len(g): return b.new_zeros(len(b))
     xs, ys = torch.unique(g[:, [0, 2]]), torch.unique(g[:, [1, 3]])

@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from .hrh_sco import decode_box_map
 from .config import DistillConfig, HM_LOSSES
+from .geometry import box_inside
 
 def _is_real(x): return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
@@ -156,9 +157,10 @@ def kd_weights(cfg:DistillConfig, outs_t:dict, targets:dict|None=None) -> dict:
     if needs and (not isinstance(targets, dict) or "heatmap" not in targets or "box_target_weight" not in targets):
         raise ValueError(f"`targets` (the batch's `hrh_sco_targets`, with 'heatmap' and 'box_target_weight') are needed for hm_norm={cfg.hm_norm!r}, "
                          f"hm_weight={cfg.hm_weight!r}, box_region={cfg.box_region!r}; got {type(targets).__name__}")
+    if (cfg.hm_norm, cfg.hm_weight, cfg.box_region) == ("mean", "none", "all"): return dict(hm_weight=None, hm_avg=None)   # the mean forms
     p_t = torch.sigmoid(_get(outs_t, "heatmap", "outs_t").detach())
     n_obj = (targets["heatmap"] == 1).sum().clamp(min=1).to(p_t) if needs else None
-    hm_w = {"none": None, "teacher": p_t, "gt": targets["heatmap"].to(p_t) if targets is not None and cfg.hm_weight == "gt" else None}[cfg.hm_weight]
+    hm_w = p_t if cfg.hm_weight == "teacher" else targets["heatmap"].to(p_t) if cfg.hm_weight == "gt" else None
     out = dict(hm_weight=hm_w, hm_avg=n_obj if cfg.hm_norm == "objects" else None)
     if cfg.box_region == "supervised": out.update(box_weight=targets["box_target_weight"][:, :1].to(p_t), box_avg=n_obj)
     elif cfg.box_region == "teacher":
@@ -183,8 +185,9 @@ def render_kd_weights(image:torch.Tensor, # [3, H, W] in 0..1
     b = torch.zeros(0, 4) if boxes is None else torch.as_tensor(boxes, dtype=torch.float32).reshape(-1, 4)
     def share_on_objects(m):
         h, w = m.shape
-        ys, xs = (torch.arange(h, dtype=torch.float32) + 0.5) * H / h, (torch.arange(w, dtype=torch.float32) + 0.5) * W / w   # cell centres
-        inside = ((xs[None, :, None] >= b[:, 0]) & (xs[None, :, None] < b[:, 2]) & (ys[:, None, None] >= b[:, 1]) & (ys[:, None, None] < b[:, 3])).any(-1)
+        ys, xs = torch.meshgrid((torch.arange(h) + 0.5) * H / h, (torch.arange(w) + 0.5) * W / w, indexing="ij")   # cell centres
+        ctr = torch.stack([xs, ys, xs, ys], -1).reshape(-1, 4)                                  # as boxes without area
+        inside = box_inside(ctr, b).any(1).reshape(h, w)
         tot = m.sum()
         return float((m * inside).sum() / tot) if tot > 0 else float("nan"), float(inside.float().mean())
     fig = Figure(figsize=(14, 3.3)); axs = fig.subplots(1, 5)
