@@ -15,11 +15,18 @@ a first run: a second process can add seeds beside it), with `--student-steps` a
 Issue 24's study (`yolc_nb.demo.STUDY_VARIANTS`: no KD, a null arm, the default KD, the normalised and weighted forms,
 CWD, PKD) on a validation set of 200 scenes, with the speed options and an EMA of the students' weights:
 
-    python experiments/yolc_effect.py --out runs/kd_study --kd-only --variant-set study --n-val 200 --fast --ema-decay 0.999 --seeds 0 1 2 3
+    python experiments/yolc_effect.py --out runs/kd_study --kd-only --variant-set study --n-val 200 --fast --ema-decay 0.98 --ema-tau 20 --seeds 0 1 2 3
     python experiments/yolc_effect.py --out runs/kd_study --kd-only --variant-set study --student tiny --name tiny ...   # the capacity-gap arm
 """
 import argparse, datetime, json, os, platform, sys, time
 from pathlib import Path
+
+
+def ema_section(ab: dict) -> list:
+    "The EMA's effect on the spread between seeds (the same runs' raw weights against their EMA), when the runs kept one."
+    from yolc_nb.demo import ema_spread_table
+    if "raw_metrics" not in ab: return []
+    return ["## The EMA and the spread between seeds (same runs: raw weights against their EMA)", "", ema_spread_table(ab), ""]
 
 
 def main(argv=None):
@@ -35,7 +42,9 @@ def main(argv=None):
     ap.add_argument("--variant-set", choices=("ablation", "study"), default="ablation", help="KD_VARIANTS (each term alone) or STUDY_VARIANTS (issue 24)")
     ap.add_argument("--n-val", type=int, default=None, help="validation scenes of a new data set (default: the demo's 48)")
     ap.add_argument("--student", default=None, help="the students' detector preset (default: the demo's; e.g. tiny for a capacity gap)")
-    ap.add_argument("--ema-decay", type=float, default=None, help="keep and evaluate an EMA of each student's weights")
+    ap.add_argument("--ema-decay", type=float, default=None, help="keep and evaluate an EMA of each student's weights (the raw weights are scored too)")
+    ap.add_argument("--ema-tau", type=float, default=None, help="the EMA's ramp in steps (TrainConfig.ema_tau, default 2000: scale it to the run, e.g. 20 for 200 steps)")
+    ap.add_argument("--kd-diag-every", type=int, default=0, help="distilled runs log each KD term's gradient share every N steps (the table's KD grad column)")
     ap.add_argument("--fast", action="store_true", help="channels-last memory and the teacher's batch norms folded (benchmarks/bench_distill.py)")
     ap.add_argument("--merge", nargs="+", default=None, metavar="JSON",
                     help="no training: merge the KD ablations of these result files (disjoint seeds) into one table and figure")
@@ -55,9 +64,11 @@ def main(argv=None):
     if bad := [v for v in variants if v not in pool]: ap.error(f"--variants: {bad} not in {list(pool)}")
     if "no KD" not in variants: ap.error("--variants must include 'no KD' (the paired baseline)")
     variants = {v: pool[v] for v in variants}
+    if a.kd_diag_every < 0: ap.error(f"--kd-diag-every must be 0 (off) or a positive number of steps; got {a.kd_diag_every}")
     if a.n_val is not None and a.n_val < 2: ap.error(f"--n-val must be at least 2 scenes; got {a.n_val}")
     if a.ema_decay is not None and not 0 < a.ema_decay < 1: ap.error(f"--ema-decay must be in (0, 1); got {a.ema_decay}")
-    train_kw = {**({"ema_decay": a.ema_decay} if a.ema_decay else {}), **({"channels_last": True} if a.fast else {})}
+    if a.ema_tau is not None and (a.ema_decay is None or not a.ema_tau > 0): ap.error(f"--ema-tau must be > 0 and goes with --ema-decay; got {a.ema_tau}")
+    train_kw = {**({"ema_decay": a.ema_decay} if a.ema_decay else {}), **({"ema_tau": a.ema_tau} if a.ema_tau else {}), **({"channels_last": True} if a.fast else {})}
     distill_kw = {"fold_teacher_bn": True} if a.fast else {}
     set_threads(a.threads)
     out = Path(a.out)
@@ -69,7 +80,7 @@ def main(argv=None):
         ab = merge_ablations(*abl)
         md = [f"# The KD ablation, {len(a.merge)} runs merged (students seeds {ab['seeds']})", "", kd_ablation_table(ab), "",
               "What the crops add to each student run:", "", crop_gain_table(ab), "",
-              f"![KD ablation]({a.name}_kd_ablation.png)", ""]
+              f"![KD ablation]({a.name}_kd_ablation.png)", "", *ema_section(ab)]
         save_png(render_kd_ablation(ab), out / f"{a.name}_kd_ablation.png", 100)
         if a.images: save_png(render_kd_ablation(ab), Path(a.images) / f"yolc_effect_{a.name}_kd_ablation.png", 100)
         atomic_write(out / f"{a.name}.md", "\n".join(md)); atomic_write(out / f"{a.name}.json", json.dumps(dict(kd_ablation=ab), indent=1, default=float))
@@ -105,11 +116,11 @@ def main(argv=None):
                "## Crop scale and crop augmentation (AP50; in crops: objects wholly inside the LSM crops)", "", *crop_rows, "",
                f"![crop study]({a.name}_crop_study.png)", ""]
         res.update(crop_study=cs, teachers={k: r["metrics"] for k, r in (("crop aug", p["teacher"]), ("no crop aug", no_aug))})
-    ab = kd_ablation(out, s, seeds=a.seeds, variants=variants, progress=False, train_kw=train_kw, distill_kw=distill_kw)
+    ab = kd_ablation(out, s, seeds=a.seeds, variants=variants, progress=False, train_kw=train_kw, distill_kw=distill_kw, diag_every=a.kd_diag_every)
     figs["kd_ablation"] = render_kd_ablation(ab)
     md += [f"## Which KD term carries the effect (AP50, mean ± sample SD over seeds; students {s['student_steps']} steps)", "",
            kd_ablation_table(ab), "", "What the crops add to each student run:", "", crop_gain_table(ab), "",
-           f"![KD ablation]({a.name}_kd_ablation.png)", ""]
+           f"![KD ablation]({a.name}_kd_ablation.png)", "", *ema_section(ab)]
     res["kd_ablation"] = ab
     for key, fig in figs.items():
         save_png(fig, out / f"{a.name}_{key}.png", 100)
@@ -120,7 +131,7 @@ def main(argv=None):
            + (f" --teacher-steps {a.teacher_steps}" if a.teacher_steps else "")
            + (" --variants " + " ".join(f"'{v}'" for v in a.variants) if a.variants else "") + f" --name {a.name}"
            + (f" --variant-set {a.variant_set}" if a.variant_set != "ablation" else "") + (f" --n-val {a.n_val}" if a.n_val else "")
-           + (f" --student {a.student}" if a.student else "") + (f" --ema-decay {a.ema_decay}" if a.ema_decay else "") + " --fast" * a.fast)
+           + (f" --student {a.student}" if a.student else "") + (f" --ema-decay {a.ema_decay}" if a.ema_decay else "") + (f" --ema-tau {a.ema_tau:g}" if a.ema_tau else "") + " --fast" * a.fast + (f" --kd-diag-every {a.kd_diag_every}" if a.kd_diag_every else ""))
     env = (f"{datetime.date.today()}, {platform.machine()} CPU, {os.cpu_count()} cores, torch {torch.__version__}, "
            f"{torch.get_num_threads()} thread(s), data and teachers seed 0, students seeds {a.seeds}")
     md = ["# The YOLC effect on the demo's scenes", "", f"`{cmd}`: {env}; {total:.0f} s.", "", *md]

@@ -27,9 +27,9 @@ from .train import TrainConfig, DataConfig, train, distill, build_datasets, summ
 # %% auto #0
 __all__ = ['DEMO_SETTINGS', 'FUSION_RULES', 'KD_VARIANTS', 'STUDY_VARIANTS', 'CROP_STUDY_ROWS', 'save_png', 'demo_figures',
            'prepare_demo', 'demo_model_config', 'demo_train_config', 'run_demo', 'centres_in_crops', 'crop_passes',
-           'crop_diagnostic', 'bootstrap_difference', 'render_crop_diagnostic', 'kd_ablation', 't_quantile',
-           'paired_summary', 'kd_ablation_table', 'render_kd_ablation', 'merge_ablations', 'crop_gain_table',
-           'crop_study', 'render_crop_study']
+           'crop_diagnostic', 'bootstrap_difference', 'render_crop_diagnostic', 'kd_run_summary', 'kd_ablation',
+           't_quantile', 'paired_summary', 'kd_grad_share', 'kd_ablation_table', 'render_kd_ablation',
+           'merge_ablations', 'ema_spread_table', 'crop_gain_table', 'crop_study', 'render_crop_study']
 
 # %% ../nbs/13_demo.ipynb #735a4dc5
 DEMO_SETTINGS = {
@@ -283,12 +283,24 @@ STUDY_VARIANTS = {   # issue 24's study: plain training, a null arm, the default
     "PKD (x6)": dict(kd_weight_pkd=6.0),
 }
 
+def kd_run_summary(rows:list) -> dict:
+    "From a `distill` run's log rows: each KD term's gradient share (mean over the measured steps, and the first), the share of steps with local KD, crops per step."
+    meas = [r for r in rows if any(k.endswith("_ratio") for k in r)]
+    terms = sorted({k[:-len("_ratio")] for r in meas for k in r if k.endswith("_ratio")})
+    n = max(len(rows), 1)
+    return dict(share={t: float(np.nanmean([r.get(f"{t}_ratio", np.nan) for r in meas])) for t in terms},
+                first={t: float(meas[0].get(f"{t}_ratio", np.nan)) for t in terms} if meas else {},
+                local_kd_steps=sum(r.get("kd_crops", 0) > 0 for r in rows) / n, crops_per_step=sum(r.get("kd_crops", 0) for r in rows) / n)
+
 def kd_ablation(out, # a folder holding `prepare_demo`'s data and teacher
                 settings:dict, seeds=(0, 1, 2), variants:dict=KD_VARIANTS, progress:bool=True, log=print,
                 train_kw:dict|None=None, # TrainConfig fields for every run, plain and distilled (e.g. ema_decay, channels_last)
                 distill_kw:dict|None=None, # DistillConfig fields for every distilled run (e.g. fold_teacher_bn), under each variant's own
+                diag_every:int=0, # distilled runs log each KD term's gradient share every N steps (`kd_diag_every`; 0: never)
                ) -> dict:
-    "Train the demo's student once per seed and KD variant; the metrics (global and +crops) per variant, one per seed."
+    """Train the demo's student once per seed and KD variant; the metrics (global and +crops) per variant, one per seed.
+    With an EMA (`train_kw` `ema_decay`) the scores are the EMA's, and `raw_metrics` holds the same runs' raw weights scored too;
+    `kd_diag` holds each distilled run's `kd_run_summary` (gradient shares with `diag_every`, local KD steps always)."""
     from tqdm.auto import tqdm
     out, s = Path(out), settings
     seeds = list(seeds)
@@ -299,16 +311,22 @@ def kd_ablation(out, # a folder holding `prepare_demo`'s data and teacher
     ckpt = out / "teacher" / "last.pt"
     if not ckpt.is_file(): raise FileNotFoundError(f"no teacher at {ckpt}: run `prepare_demo({str(out)!r})` first")
     res, t0 = {v: [] for v in variants}, time.time()
+    ema = (train_kw or {}).get("ema_decay") is not None
+    raw, val = {v: [] for v in variants}, build_datasets(DataConfig(train=str(out / "data"), size=s["size"]))[1] if ema else None
+    diag = {v: [] for v, w in variants.items() if w is not None}
     jobs = [(seed, v) for seed in seeds for v in variants]
     for seed, v in tqdm(jobs, desc="KD ablation", disable=not progress):
         w = variants[v]
         name = f"ablation_seed{seed}_" + v.replace(" ", "_")
         if w is None: r = train(demo_train_config(s, out, s["student"], s["student_steps"], name, seed, False, **(train_kw or {})))
-        else: r = distill(demo_train_config(s, out, s["student"], s["student_steps"], name, seed, False, **(train_kw or {}),
-                                            distill={**(distill_kw or {}), "teacher_ckpt": str(ckpt), **w}))
+        else:
+            r = distill(demo_train_config(s, out, s["student"], s["student_steps"], name, seed, False, **{**(train_kw or {}), "kd_diag_every": diag_every},
+                                          distill={**(distill_kw or {}), "teacher_ckpt": str(ckpt), **w}))
+            diag[v].append(kd_run_summary(r["history"]))
         res[v].append(r["metrics"])
+        if ema: raw[v].append({k: evaluate_model(r["raw_model"], val, s["batch_size"], crop=c)[0] for k, c in (("global", False), ("crops", True))})
         log(f"seed {seed}, {v}: AP50 {r['metrics']['global']['AP50']:.3f} global, {r['metrics']['crops']['AP50']:.3f} +crops")
-    return dict(metrics=res, seeds=list(seeds), seconds=time.time() - t0)
+    return dict(metrics=res, seeds=list(seeds), seconds=time.time() - t0, kd_diag=diag, **({"raw_metrics": raw} if ema else {}))
 
 # %% ../nbs/13_demo.ipynb #39991424
 def _paired(res:dict, metric:str, pass_:str, base:str="no KD") -> dict:
@@ -344,31 +362,43 @@ def paired_summary(d:np.ndarray, # paired differences, one per seed
     return dict(n=n, mean=float(d.mean()), sd=sd, low=float(d.mean() - h), high=float(d.mean() + h), ahead=int((d > 0).sum()),
                 mde=(t + t_quantile(power, n - 1)) * sd / math.sqrt(n))
 
+def kd_grad_share(res:dict, variant:str) -> float:
+    "Mean over a variant's runs of its KD terms' summed gradient shares (`kd_run_summary`); NaN where not measured (plain training, no `diag_every`)."
+    runs = [d["share"] for d in res.get("kd_diag", {}).get(variant, []) if d.get("share")]
+    return float(np.mean([sum(sh.values()) for sh in runs])) if runs else float("nan")
+
 def kd_ablation_table(res:dict, metric:str="AP50", base:str="no KD") -> str:
-    "Markdown: mean ± sample SD over seeds, global and +crops, and the paired difference to `base` (+crops) with its per-seed values."
+    """Markdown: mean ± sample SD over seeds, global and +crops, and the paired difference to `base` (+crops) with its 95% interval,
+    seeds ahead, minimum detectable effect and per-seed values; with `kd_diag` shares, each variant's summed KD gradient share."""
     g, c = _paired(res, metric, "global", base), _paired(res, metric, "crops", base)
-    rows = [f"| KD terms | {metric} global | {metric} +crops | − {base}, +crops | 95% interval | ahead | MDE | per seed ({', '.join(map(str, res['seeds']))}) |",
-            "|---|---:|---:|---:|---:|---:|---:|---|"]
+    sh = {k: kd_grad_share(res, k) for k in g}
+    col = any(not math.isnan(x) for x in sh.values())
+    rows = [f"| KD terms | {metric} global | {metric} +crops | − {base}, +crops | 95% interval | ahead | MDE |" + " KD grad / sup. |" * col
+            + f" per seed ({', '.join(map(str, res['seeds']))}) |", "|---|---:|---:|---:|---:|---:|---:|" + "---:|" * col + "---|"]
     for k in g:
         d = c[k][1]; ps = paired_summary(d)
         diff = "— | — | — | —" if k == base else (f"{ps['mean']:+.3f} ± {_sd(d):.3f} | [{ps['low']:+.3f}, {ps['high']:+.3f}] | "
                                                    f"{ps['ahead']} of {ps['n']} | {ps['mde']:.3f}")
-        rows.append(f"| {k} | {g[k][0].mean():.3f} ± {_sd(g[k][0]):.3f} | {c[k][0].mean():.3f} ± {_sd(c[k][0]):.3f} | {diff} | "
+        share = (" — |" if math.isnan(sh[k]) else f" {sh[k]:.3f} |") if col else ""
+        rows.append(f"| {k} | {g[k][0].mean():.3f} ± {_sd(g[k][0]):.3f} | {c[k][0].mean():.3f} ± {_sd(c[k][0]):.3f} | {diff} |{share} "
                     + ", ".join(f"{x:.3f}" for x in c[k][0]) + " |")
     return "\n".join(rows)
 
 def render_kd_ablation(res:dict, metric:str="AP50", base:str="no KD") -> Figure:
-    "The paired difference to `base` (+crops) per KD variant: one dot per seed, the mean as a bar."
+    "The paired difference to `base` (+crops) per KD variant: one dot per seed, the mean as a bar, its 95% interval as a black line."
     c = {k: d for k, (x, d) in _paired(res, metric, "crops", base).items() if k != base}
-    fig = Figure(figsize=(6, 2.8)); ax = fig.subplots()
+    fig = Figure(figsize=(max(6, 1.1 * len(c)), 2.8)); ax = fig.subplots()
     for i, (k, d) in enumerate(c.items()):
-        ax.bar(i, d.mean(), 0.6, color="C0" if d.mean() >= 0 else "C3", alpha=0.35)
-        ax.scatter(np.full(len(d), i) + np.linspace(-0.12, 0.12, len(d)), d, color="k", s=14, zorder=3)
+        ps = paired_summary(d)
+        ax.bar(i, d.mean(), 0.6, color="C0" if ps["low"] > 0 else "C3" if ps["high"] < 0 else "C7", alpha=0.35)
+        ax.scatter(np.full(len(d), i) + np.linspace(-0.12, 0.12, len(d)), d, color="k", s=10, alpha=0.6, zorder=3)
+        if len(d) > 1: ax.plot([i + 0.2, i + 0.2], [ps["low"], ps["high"]], color="k", lw=2.5, zorder=4)
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_xticks(range(len(c)), list(c), fontsize=8); ax.set_ylabel(f"{metric} +crops − {base}")
-    ax.set_title(f"distilled minus plain student, paired by seed ({len(res['seeds'])} seeds; dots: seeds, bars: mean)", fontsize=8)
+    ax.set_title(f"distilled minus plain student, paired by seed ({len(res['seeds'])} seeds; dots: seeds, bars: mean, lines: 95% interval)", fontsize=8)
     fig.tight_layout()
     return fig
+
 
 # %% ../nbs/13_demo.ipynb #5f9d4440
 def merge_ablations(*results:dict) -> dict:
@@ -377,8 +407,23 @@ def merge_ablations(*results:dict) -> dict:
     seeds = [s for r in results for s in r["seeds"]]
     if len(set(seeds)) != len(seeds): raise ValueError(f"the results must cover disjoint seeds; got {[r['seeds'] for r in results]}")
     common = [v for v in results[0]["metrics"] if all(v in r["metrics"] for r in results)]
-    return dict(metrics={v: [m for r in results for m in r["metrics"][v]] for v in common}, seeds=seeds,
-                seconds=sum(r.get("seconds", 0.) for r in results))
+    out = dict(metrics={v: [m for r in results for m in r["metrics"][v]] for v in common}, seeds=seeds,
+               seconds=sum(r.get("seconds", 0.) for r in results))
+    if any("kd_diag" in r for r in results): out["kd_diag"] = {v: [d for r in results for d in r.get("kd_diag", {}).get(v, [])] for v in common}   # diagnostics where run
+    if all("raw_metrics" in r for r in results): out["raw_metrics"] = {v: [m for r in results for m in r["raw_metrics"][v]] for v in common}
+    return out
+
+# %% ../nbs/13_demo.ipynb #5488aa8b
+def ema_spread_table(res:dict, metric:str="AP50", base:str="no KD") -> str:
+    "Markdown: per variant, mean and sample SD over seeds (+crops) of the raw weights and of their EMA, and the SD of the paired difference to `base`."
+    if "raw_metrics" not in res: raise ValueError("`res` has no `raw_metrics`: run `kd_ablation` with `train_kw=dict(ema_decay=...)`")
+    ema, raw = _paired(res, metric, "crops", base), _paired(dict(res, metrics=res["raw_metrics"]), metric, "crops", base)
+    rows = [f"| variant | {metric} +crops, raw | EMA | SD − {base}, raw | EMA |", "|---|---:|---:|---:|---:|"]
+    for k in ema:
+        fmt = lambda x: f"{x.mean():.3f} ± {_sd(x):.3f}"
+        sd = "— | —" if k == base else f"{_sd(raw[k][1]):.3f} | {_sd(ema[k][1]):.3f}"
+        rows.append(f"| {k} | {fmt(raw[k][0])} | {fmt(ema[k][0])} | {sd} |")
+    return "\n".join(rows)
 
 # %% ../nbs/13_demo.ipynb #194f22af
 def crop_gain_table(res:dict, metrics=("AP50", "AP_vt", "AP_t")) -> str:
