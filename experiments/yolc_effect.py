@@ -29,6 +29,12 @@ def ema_section(ab: dict) -> list:
     return ["## The EMA and the spread between seeds (same runs: raw weights against their EMA)", "", ema_spread_table(ab), ""]
 
 
+def rename_variants(ab: dict, names: dict) -> dict:
+    "A KD ablation result with its variants renamed (`STUDY_RENAMES`: the study's runs were made before the default changed, under other names)."
+    ren = lambda d: {names.get(k, k): v for k, v in d.items()}
+    return {**ab, **{k: ren(ab[k]) for k in ("metrics", "raw_metrics", "kd_diag") if k in ab}}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default="runs/yolc_effect", help="output folder (created; its runs are overwritten)")
@@ -76,7 +82,8 @@ def main(argv=None):
         from yolc_nb.demo import merge_ablations, crop_gain_table
         for f in a.merge:
             if not Path(f).is_file(): ap.error(f"--merge: no result file {f}")
-        abl = [json.loads(Path(f).read_text())["kd_ablation"] for f in a.merge]
+        from yolc_nb.demo import STUDY_RENAMES
+        abl = [rename_variants(json.loads(Path(f).read_text())["kd_ablation"], STUDY_RENAMES) for f in a.merge]
         ab = merge_ablations(*abl)
         md = [f"# The KD ablation, {len(a.merge)} runs merged (students seeds {ab['seeds']})", "", kd_ablation_table(ab), "",
               "What the crops add to each student run:", "", crop_gain_table(ab), "",

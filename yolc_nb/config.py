@@ -13,8 +13,8 @@ from .core import device_form_error
 
 # %% auto #0
 __all__ = ['SOURCE_FORMS', 'RATIOS', 'LSM_MODES', 'CROP_ORDERS', 'HM_LOSSES', 'KD_NORMS', 'KD_HM_WEIGHTS', 'KD_BOX_REGIONS',
-           'CROP_BN', 'OPTIMIZERS', 'SCHEDULES', 'Config', 'parse_source', 'DataConfig', 'ModelConfig', 'LSMConfig',
-           'lsm_config', 'DistillConfig', 'TrainConfig']
+           'CROP_BN', 'MEAN_KD_FORMS', 'OPTIMIZERS', 'SCHEDULES', 'Config', 'parse_source', 'DataConfig', 'ModelConfig',
+           'LSMConfig', 'lsm_config', 'DistillConfig', 'TrainConfig']
 
 # %% ../nbs/00_config.ipynb #cf0c0005
 def _is_int(v): return isinstance(v, numbers.Integral) and not isinstance(v, bool)
@@ -242,16 +242,16 @@ class DistillConfig(Config):
     kd_weight_local_refine: float = 0.1  # lambda_r: decoded refine boxes on the crops
     use_teacher_crop: bool = True        # crops come from the teacher's heatmap (stable early in training)
     max_patches_per_img: int = 4         # crops per image for local KD (0: no local KD)
-    min_patch_size: int = 64             # the shortest side of a crop, in input pixels (as `select_crops`)
+    min_patch_size: int | None = None    # KD crops' shortest side in input pixels (YOLC at 1024x640: 64); None: `min_patch_rel` of the input
     hm_loss: str = "mse"                 # "mse" on sigmoid probabilities, "kl" over classes or "cwd" over locations (`HM_LOSSES`)
     temperature: float = 1.0             # T of the "kl" and "cwd" heatmap losses (CWD's published detection setting: 1)
     kd_weight_pkd: float = 0.0           # PKD on the neck features (0: off; PKD's published FPN weight: 6)
-    hm_norm: str = "mean"                # heatmap KD normalisation (`KD_NORMS`)
-    hm_weight: str = "none"              # heatmap KD cell weights (`KD_HM_WEIGHTS`)
-    box_region: str = "all"              # cells of the coarse-box KD (`KD_BOX_REGIONS`)
-    min_patch_rel: float | None = None   # KD crops' shortest side as a share of the input's shorter side (None: `min_patch_size` pixels)
-    kd_crop_scale: float = 1.0           # KD crops enlarged this much before both networks see them (the local pass: 1.5)
-    crop_bn: str = "train"               # the student's batch norm in KD crop forwards (`CROP_BN`): batch statistics or running ones
+    hm_norm: str | None = None           # heatmap KD normalisation (`KD_NORMS`); None: "objects" for hm_loss "mse", "mean" (unused) otherwise
+    hm_weight: str | None = None         # heatmap KD cell weights (`KD_HM_WEIGHTS`); None: "teacher" for hm_loss "mse", "none" otherwise
+    box_region: str = "supervised"       # cells of the coarse-box KD (`KD_BOX_REGIONS`)
+    min_patch_rel: float | None = 0.1    # KD crops' shortest side as a share of the input's shorter side, when `min_patch_size` is None
+    kd_crop_scale: float = 1.5           # KD crops enlarged this much before both networks see them (as the local pass: 1.5)
+    crop_bn: str = "eval"                # the student's batch norm in KD crop forwards (`CROP_BN`): running statistics or the crops' own
     kd_warmup_steps: int = 0             # KD weights ramp linearly from 0 over this many steps (0: full weight from the start)
     fold_teacher_bn: bool = False        # fold the frozen teacher's batch norms into its convolutions (faster; outputs equal to float rounding)
     _retired = ("lsm_visualize", "enable")
@@ -263,15 +263,26 @@ class DistillConfig(Config):
                 raise ValueError(f"`DistillConfig.teacher_ckpt` must be a path (str) or None; got {self.teacher_ckpt!r}")
             self.teacher_ckpt = os.fspath(self.teacher_ckpt)
         for f in ("kd_weight_global_hm", "kd_weight_global_coarse", "kd_weight_local_refine", "kd_weight_pkd"): _check_num(self, f)
-        _check_int(self, "max_patches_per_img", 0); _check_int(self, "min_patch_size", 1)
+        _check_int(self, "max_patches_per_img", 0); _check_int(self, "min_patch_size", 1, none_ok=True)
         _check_choice(self, "hm_loss", HM_LOSSES)
         _check_num(self, "temperature", strict=True)
+        mse = self.hm_loss == "mse"                                   # the forms of the MSE term; kl and cwd normalise themselves
+        if self.hm_norm is None: self.hm_norm = "objects" if mse else "mean"
+        if self.hm_weight is None: self.hm_weight = "teacher" if mse else "none"
         _check_choice(self, "hm_norm", KD_NORMS); _check_choice(self, "hm_weight", KD_HM_WEIGHTS)
         _check_choice(self, "box_region", KD_BOX_REGIONS); _check_choice(self, "crop_bn", CROP_BN)
         _check_num(self, "min_patch_rel", strict=True, none_ok=True, hi=1.)
+        if self.min_patch_size is None and self.min_patch_rel is None:
+            raise ValueError("`DistillConfig.min_patch_size` (pixels) or `.min_patch_rel` (a share of the input) must set the KD crops' shortest side; got None for both")
         _check_num(self, "kd_crop_scale", strict=True); _check_int(self, "kd_warmup_steps", 0)
-        if self.hm_loss != "mse" and (self.hm_norm, self.hm_weight) != ("mean", "none"):
-            raise ValueError(f"`DistillConfig.hm_norm` and `.hm_weight` choose forms of the MSE heatmap term; with hm_loss={self.hm_loss!r} they must stay 'mean' and 'none'; got {self.hm_norm!r}, {self.hm_weight!r}")
+        if not mse and (self.hm_norm, self.hm_weight) != ("mean", "none"):
+            raise ValueError(f"`DistillConfig.hm_norm` and `.hm_weight` choose forms of the MSE heatmap term; with hm_loss={self.hm_loss!r} leave them unset (or 'mean' and 'none'); got {self.hm_norm!r}, {self.hm_weight!r}")
+
+    def crop_side(self, hw) -> float:
+        "The KD crops' shortest side in pixels for an input of `hw` (H, W): `min_patch_size`, else `min_patch_rel` of the shorter side."
+        return float(self.min_patch_size) if self.min_patch_size is not None else self.min_patch_rel * min(hw)
+
+MEAN_KD_FORMS = dict(hm_norm="mean", hm_weight="none", box_region="all", min_patch_size=64, kd_crop_scale=1.0, crop_bn="train")   # the kit's first forms (its default until issue 24's study)
 
 # %% ../nbs/00_config.ipynb #cf0c000c
 OPTIMIZERS = ("adamw", "sgd")

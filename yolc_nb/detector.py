@@ -441,7 +441,7 @@ class DistillDetector(nn.Module):
         teacher = freeze_teacher(teacher)
         if cfg.fold_teacher_bn: teacher = fold_batchnorm(copy.deepcopy(teacher))   # a copy: the caller's teacher keeps its layers
         self.student, self.teacher, self.cfg, self.crop_batch = student, teacher, cfg, crop_batch
-        self.lsm_cfg = lsm_config(lsm_cfg, max_patches_per_img=cfg.max_patches_per_img, min_patch_size=cfg.min_patch_size)
+        self.lsm_cfg = lsm_config(lsm_cfg, max_patches_per_img=cfg.max_patches_per_img)   # the crops' shortest side: `cfg.crop_side`, per batch
         self.kd_step = 0                              # the training step, set by `fit` (the KD warm-up reads it)
         cs, ct = student.config["neck_channels"], teacher.config["neck_channels"] if hasattr(teacher, "config") else student.config["neck_channels"]
         # PKD on the neck: a 1x1 convolution maps the student's channels to the teacher's where they differ (trained; not part of the student)
@@ -467,9 +467,8 @@ class DistillDetector(nn.Module):
         "Crop windows per image for local KD, from the teacher's heatmap (`use_teacher_crop`) or the student's."
         src = outs_t if self.cfg.use_teacher_crop else outs_s
         if self.cfg.max_patches_per_img == 0: return [torch.zeros(0, 4) for _ in valid_hw]
-        lsm = self.lsm_cfg
-        if self.cfg.min_patch_rel is not None:                  # crop sides relative to the input: 128 px scenes and 1088x1920 images alike
-            lsm = lsm_config(lsm, min_patch_size=self.cfg.min_patch_rel * min(min(hw) for hw in valid_hw))
+        # crop sides in pixels, or relative to the input (the default): 128 px scenes and 1088x1920 images alike
+        lsm = lsm_config(self.lsm_cfg, min_patch_size=self.cfg.crop_side((min(h for h, w in valid_hw), min(w for h, w in valid_hw))))
         return find_crops(src["heatmap"].detach().sigmoid(), valid_hw, self.student.head.heatmap_stride, lsm)
 
     def kd_scale(self) -> float:
