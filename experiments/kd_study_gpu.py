@@ -23,7 +23,7 @@ The GPU run, one call of at most 8 minutes on one NVIDIA H100 (from the reposito
     python experiments/kd_study_gpu.py --out "$OUT"
 
 Its defaults (64 training + 32 validation scenes, teacher 300 steps, students 200 steps, batch 8, 8 loader workers, seeds
-0 1 2, variants 'no KD' and 'acting forms', budget 450 s) are ESTIMATES, not measurements: no GPU throughput of these presets
+0 1 2, variants 'no KD' and 'acting forms (default)', budget 450 s) are ESTIMATES, not measurements: no GPU throughput of these presets
 was measured yet (BENCHMARKS.md, `benchmarks/bench_gpu.py`: "not measured yet"). Assumed at 1024x640, batch 8, AMP: `yolc`
 about 40 training images/s, `hrnet_w18_small` about 80, a distilled student about 40 (the teacher's forward and the KD crops
 added); so data ~15 s, teacher ~75 s (with its evaluation), a plain student ~30 s, a distilled one ~50 s, 3 seeds ~240 s:
@@ -50,7 +50,7 @@ def parse_args(argv=None):
     ap.add_argument("--device", default="cuda", help="cuda, cuda:N or cpu (cpu: to check the script)")
     ap.add_argument("--teacher", default="yolc", help="the teacher's detector preset (default yolc)")
     ap.add_argument("--student", default="hrnet_w18_small", help="the students' detector preset (default hrnet_w18_small)")
-    ap.add_argument("--variants", nargs="+", default=[BASE, "acting forms"], help=f"KD variants, names of STUDY_VARIANTS: {list(STUDY_VARIANTS)}")
+    ap.add_argument("--variants", nargs="+", default=[BASE, "acting forms (default)"], help=f"KD variants, names of STUDY_VARIANTS: {list(STUDY_VARIANTS)}")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="student seeds (data and teacher: seed 0)")
     ap.add_argument("--teacher-steps", type=int, default=300)
     ap.add_argument("--student-steps", type=int, default=200)

@@ -22,6 +22,13 @@ import argparse, datetime, json, os, platform, sys, time
 from pathlib import Path
 
 
+def other_metrics(ab: dict) -> list:
+    "The same paired tables for AP on very tiny objects (AP_vt, under 8 px) and AP over IoU 0.5:0.95."
+    from yolc_nb.demo import kd_ablation_table
+    return [x for m, what in (("AP_vt", "very tiny objects, under 8 px"), ("AP", "IoU 0.5:0.95"))
+            for x in (f"### {m} ({what})", "", kd_ablation_table(ab, metric=m), "")]
+
+
 def ema_section(ab: dict) -> list:
     "The EMA's effect on the spread between seeds (the same runs' raw weights against their EMA), when the runs kept one."
     from yolc_nb.demo import ema_spread_table
@@ -85,7 +92,7 @@ def main(argv=None):
         from yolc_nb.demo import STUDY_RENAMES
         abl = [rename_variants(json.loads(Path(f).read_text())["kd_ablation"], STUDY_RENAMES) for f in a.merge]
         ab = merge_ablations(*abl)
-        md = [f"# The KD ablation, {len(a.merge)} runs merged (students seeds {ab['seeds']})", "", kd_ablation_table(ab), "",
+        md = [f"# The KD ablation, {len(a.merge)} runs merged (students seeds {ab['seeds']})", "", kd_ablation_table(ab), "", *other_metrics(ab),
               "What the crops add to each student run:", "", crop_gain_table(ab), "",
               f"![KD ablation]({a.name}_kd_ablation.png)", "", *ema_section(ab)]
         save_png(render_kd_ablation(ab), out / f"{a.name}_kd_ablation.png", 100)
@@ -126,7 +133,7 @@ def main(argv=None):
     ab = kd_ablation(out, s, seeds=a.seeds, variants=variants, progress=False, train_kw=train_kw, distill_kw=distill_kw, diag_every=a.kd_diag_every)
     figs["kd_ablation"] = render_kd_ablation(ab)
     md += [f"## Which KD term carries the effect (AP50, mean ± sample SD over seeds; students {s['student_steps']} steps)", "",
-           kd_ablation_table(ab), "", "What the crops add to each student run:", "", crop_gain_table(ab), "",
+           kd_ablation_table(ab), "", *other_metrics(ab), "What the crops add to each student run:", "", crop_gain_table(ab), "",
            f"![KD ablation]({a.name}_kd_ablation.png)", "", *ema_section(ab)]
     res["kd_ablation"] = ab
     for key, fig in figs.items():

@@ -396,7 +396,7 @@ def render_kd_ablation(res:dict, metric:str="AP50", base:str="no KD") -> Figure:
         if len(d) > 1: ax.plot([i + 0.2, i + 0.2], [ps["low"], ps["high"]], color="k", lw=2.5, zorder=4)
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_xticks(range(len(c)), list(c), fontsize=8); ax.set_ylabel(f"{metric} +crops − {base}")
-    ax.set_title(f"distilled minus plain student, paired by seed ({len(res['seeds'])} seeds; dots: seeds, bars: mean, lines: 95% interval)", fontsize=8)
+    ax.set_title(f"distilled minus plain student, paired by seed ({len(res['seeds'])} seeds)\ndots: seeds; bars: mean; black lines: 95% interval of the mean", fontsize=8)
     fig.tight_layout()
     return fig
 
