@@ -6,17 +6,18 @@ Docs: https://yolc-nb.github.io/yolc_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #c0de0003
 from __future__ import annotations
-import copy, math, numbers, os, random, re, tempfile
+import copy, hashlib, math, numbers, os, random, re, tempfile
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['DEVICES', 'THREADS_ENV', 'CKPT_FORMAT', 'LEGACY_CKPT_FORMATS', 'atomic_write', 'markdown_table', 'check_int',
-           'int_pair', 'shape_str', 'device_form_error', 'default_device', 'resolve_device', 'usable_cores',
-           'default_threads', 'set_threads', 'rng_state', 'set_rng_state', 'save_checkpoint', 'load_error_reason',
-           'read_checkpoint', 'upgrade_state_dict', 'load_state_checked', 'load_checkpoint']
+__all__ = ['CACHE_ENV', 'DEVICES', 'THREADS_ENV', 'CKPT_FORMAT', 'LEGACY_CKPT_FORMATS', 'atomic_write', 'cache_dir',
+           'sha256_file', 'fetch_file', 'markdown_table', 'check_int', 'int_pair', 'shape_str', 'device_form_error',
+           'default_device', 'resolve_device', 'usable_cores', 'default_threads', 'set_threads', 'rng_state',
+           'set_rng_state', 'save_checkpoint', 'load_error_reason', 'read_checkpoint', 'upgrade_state_dict',
+           'load_state_checked', 'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #c0de0005
 def atomic_write(path, # the file to (over)write; its folder is created if needed
@@ -40,6 +41,38 @@ def atomic_write(path, # the file to (over)write; its folder is created if neede
             raise OSError(e.errno, f"could not write {path}: {e.strerror or e}; the previous {path.name}, if any, is untouched") from e
         raise
     return path
+
+# %% ../nbs/00_core.ipynb #c0web002
+CACHE_ENV = "YOLC_NB_CACHE"
+
+def cache_dir() -> Path:
+    "The folder the kit downloads into: `$YOLC_NB_CACHE`, else `yolc_nb` in `$XDG_CACHE_HOME` (default `~/.cache`)."
+    if os.environ.get(CACHE_ENV): return Path(os.environ[CACHE_ENV])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yolc_nb"
+
+def sha256_file(path) -> str:
+    "The SHA-256 of a file's bytes, as hex."
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
+    return h.hexdigest()
+
+def fetch_file(url:str, # any URL `urllib` opens: https://, file://, ...
+               dest, # where to keep it (its folder is created)
+               sha256:str|None=None, # the expected SHA-256 (hex): checked after the download, and of a copy already there
+               timeout:float=30., # seconds to wait for the server
+              ) -> Path:
+    "`dest`, downloaded from `url` unless already there (with the expected `sha256`, when given); written atomically."
+    import urllib.error, urllib.request
+    dest = Path(dest)
+    if dest.is_file() and (sha256 is None or sha256_file(dest) == sha256): return dest
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r: data = r.read()
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        raise ConnectionError(f"could not download {url}: {getattr(e, 'reason', e)}") from e
+    if sha256 is not None and (got := hashlib.sha256(data).hexdigest()) != sha256:
+        raise ValueError(f"the file at {url} has SHA-256 {got}, not the expected {sha256}; nothing was written to {dest}")
+    return atomic_write(dest, data)
 
 # %% ../nbs/00_core.ipynb #c0de0007
 def markdown_table(rows:list, # dicts keyed by `headers`, or sequences in `headers` order
