@@ -54,10 +54,12 @@ def notebooks(nbs_dir=NBS) -> list[Path]:
     "The notebooks of `nbs_dir`, sorted, without checkpoints or files starting with `_` or `.`."
     return sorted(p for p in Path(nbs_dir).glob("*.ipynb") if not p.name.startswith(("_", ".")))
 
+WIDGET_CALL = re.compile(r"\b(?:interactive|explorer)\(")   # an ipywidgets.interactive, or the kit's `yolc_nb.notebooks.explorer`
+
 def has_widget(path) -> bool:
-    "True when a code cell that nbdev-test runs calls `interactive(` (an ipywidgets widget)."
+    "True when a code cell that nbdev-test runs builds a widget: calls `interactive(` or `explorer(` (`yolc_nb.notebooks`)."
     nb = load_nb(path)
-    return any(c["cell_type"] == "code" and not skipped_by_nbdev_test(c) and "interactive(" in cell_source(c)
+    return any(c["cell_type"] == "code" and not skipped_by_nbdev_test(c) and WIDGET_CALL.search(cell_source(c))
                for c in nb["cells"])
 
 def free_port() -> int:

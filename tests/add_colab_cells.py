@@ -19,7 +19,7 @@ import argparse, json, re, sys, tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _nbutil import NBS, REPO, cell_source, notebooks  # noqa: E402
+from _nbutil import NBS, OUTPUT_KEY, REPO, cell_source, notebooks, source_hash  # noqa: E402
 
 BADGE_ID, INSTALL_ID = "colab-badge", "colab-install"
 BADGE_IMG = "https://colab.research.google.com/assets/colab-badge.svg"
@@ -39,12 +39,18 @@ def badge_source(repo: str, branch: str, name: str) -> str:
     return f"[![Open In Colab]({BADGE_IMG})](https://colab.research.google.com/github/{repo}/blob/{branch}/nbs/{name})"
 
 def install_source(dist: str, repo: str) -> str:
-    spec = f"{dist}[dev] @ git+https://github.com/{repo}"
+    """The hidden first code cell. In Colab it installs the kit with its `notebook` extra, constrained to every package the
+    runtime already has at its version (pip then picks versions of what it adds that fit them, or stops with the conflict),
+    so the install changes none of Colab's packages; everywhere it loads the kit's IPython extension (`yolc_nb.notebooks`),
+    with which `#| gpu` and `#| slow` cells skip themselves, saying why, where they cannot or should not run."""
+    spec = f"{dist}[notebook] @ git+https://github.com/{repo}"
     return ("#| hide\n"
-            "# In Colab, install the kit first (anywhere else this cell does nothing)\n"
+            "# In Colab: install the kit, keeping each package Colab has at its version. Everywhere: `#| gpu` and `#| slow` cells skip themselves where they should not run\n"
             "import sys\n"
             'if "google.colab" in sys.modules:\n'
-            f"    get_ipython().run_line_magic(\"pip\", 'install -q \"{spec}\"')")
+            '    get_ipython().system(f"{sys.executable} -m pip list --format=freeze > /tmp/colab-packages.txt")\n'
+            f"    get_ipython().run_line_magic(\"pip\", 'install -q -c /tmp/colab-packages.txt \"{spec}\"')\n"
+            'get_ipython().run_line_magic("load_ext", "yolc_nb.notebooks")')
 
 def _lines(s: str) -> list[str]: return s.splitlines(keepends=True)
 
@@ -67,7 +73,9 @@ def add_cells(nb: dict, name: str, dist: str, repo: str, branch: str) -> bool:
     for k, (typ, cid, src, _) in enumerate(want):
         cell = {"cell_type": typ, "metadata": kept_meta.get(cid, {}), "source": _lines(src)}
         if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) >= (4, 5): cell["id"] = cid   # ids exist from nbformat 4.5
-        if typ == "code": cell.update(execution_count=None, outputs=[])
+        if typ == "code":   # outside Colab the install cell only loads an extension and prints nothing: its stored outputs are none,
+            cell.update(execution_count=None, outputs=[])   # stamped with its source as tests/refresh_outputs.py stamps a cell it ran
+            cell["metadata"] = {**cell["metadata"], OUTPUT_KEY: {"source_sha256": source_hash(cell)}}
         cells.insert(title + 1 + k, cell)
     return json.dumps(cells, sort_keys=True) != before
 

@@ -387,12 +387,12 @@ def render_feature_map(image, stage_feats:list, stage:int=1, branch:int=0, chann
 
 def feature_map_viewer(model:LightHRNet, image):
     "An `ipywidgets.interactive` over `render_feature_map` for `model`'s stages on one `image` [3, H, W]."
-    from ipywidgets import interactive, IntSlider
+    from ipywidgets import IntSlider
+    from yolc_nb.notebooks import explorer
     was_training = model.training
     model.eval()
     with torch.no_grad(): feats = model.stage_outputs(image[None])
     model.train(was_training)
-    return interactive(lambda stage, branch, channel: render_feature_map(image, feats, stage, branch, channel),
-                       {"auto_display": True},   # show the returned (closed) figure in the widget's output
+    return explorer(lambda stage, branch, channel: render_feature_map(image, feats, stage, branch, channel),
                        stage=IntSlider(1, 1, len(feats)), branch=IntSlider(0, 0, max(len(f) for f in feats) - 1),
                        channel=IntSlider(0, 0, max(t.shape[1] for f in feats for t in f) - 1))

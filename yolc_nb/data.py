@@ -11,26 +11,56 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch.utils.data import Dataset, get_worker_info
-from .core import atomic_write
+from .core import atomic_write, cache_dir, fetch_file
 from .geometry import BOX_FORMATS, check_boxes, box_convert, box_area, box_iou, box_intersection, make_meta, to_original, pixel_centroid
 
 # %% auto #0
-__all__ = ['VISDRONE_LOG_SIZE', 'VISDRONE_REF_HEIGHT', 'AITOD_SIZE_CLASSES', 'CLASS_STYLES', 'OTHERS_RGB', 'VISDRONE_CLASSES',
-           'VISDRONE_FIELDS', 'VISDRONE_SCENES', 'find_shared_data', 'interval_coverage', 'box_coverage',
-           'aitod_size_class', 'render_objects', 'sample_roles', 'SyntheticAerial', 'show_sample', 'preview_figure',
-           'size_histograms', 'collate', 'read_image', 'image_size', 'DetectionDataset', 'CocoDetection', 'to_coco',
-           'VisDroneDET', 'visdrone_line', 'to_visdrone', 'write_synthetic']
+__all__ = ['SAHI_COMMIT', 'SHARED_FILES', 'SHARED_DATA_ENV', 'VISDRONE_LOG_SIZE', 'VISDRONE_REF_HEIGHT', 'AITOD_SIZE_CLASSES',
+           'CLASS_STYLES', 'OTHERS_RGB', 'VISDRONE_CLASSES', 'VISDRONE_FIELDS', 'VISDRONE_SCENES', 'fetch_shared_data',
+           'find_shared_data', 'interval_coverage', 'box_coverage', 'aitod_size_class', 'render_objects',
+           'sample_roles', 'SyntheticAerial', 'show_sample', 'preview_figure', 'size_histograms', 'collate',
+           'read_image', 'image_size', 'DetectionDataset', 'CocoDetection', 'to_coco', 'VisDroneDET', 'visdrone_line',
+           'to_visdrone', 'write_synthetic']
 
 # %% ../nbs/01_data.ipynb #45dc4300
-def find_shared_data(start=None) -> Path | None:
-    "The optional folder with the real VisDrone layouts (from SAHI's test data): `$YOLC_NB_SHARED_DATA`, else `shared/data` beside a parent folder, else `None`."
-    env = os.environ.get("YOLC_NB_SHARED_DATA")
+SAHI_COMMIT = "37ea5564a7b0c9f066a1146c9a5e2bd9da9a13a4"   # obss/sahi: the commit that last changed these three files
+SHARED_FILES = {   # file of the shared folder: (its path in obss/sahi, SHA-256)
+    "visdrone2019_det_train_first50.coco.json": ("tests/data/coco_utils/visdrone2019-det-train-first50image.json",
+                                                 "90b5e8b43d41a6332ec4ef717d8d69f8f70509c7128a97034c62014000c43527"),
+    "visdrone_eval_pair/gt.coco.json": ("tests/data/coco_evaluate/dataset.json", "aaf8fd24bf1c3a7a5cf19bbc2c2248307cfa342c01b854b08aac50f2617674cf"),
+    "visdrone_eval_pair/predictions.json": ("tests/data/coco_evaluate/result.json", "c14962dc324c80a235a81f52004d7b44ab37cea5e4b25aaf835417557183a843"),
+}
+SHARED_DATA_ENV = "YOLC_NB_SHARED_DATA"
+
+def fetch_shared_data(dest=None, # the folder to fill (default: `shared_data` in the kit's cache)
+                      base_url:str|None=None, # where to download from (default: SAHI's repository on GitHub at `SAHI_COMMIT`)
+                     ) -> Path | None:
+    "`dest` with the three files of `SHARED_FILES`, downloaded unless there and checked by SHA-256; `None` when that fails (offline)."
+    dest = Path(dest) if dest is not None else cache_dir() / "shared_data"
+    base = base_url or f"https://raw.githubusercontent.com/obss/sahi/{SAHI_COMMIT}/"
+    try:
+        for f, (src, sha) in SHARED_FILES.items(): fetch_file(base.rstrip("/") + "/" + src, dest / f, sha256=sha)
+    except (ConnectionError, ValueError): return None
+    return dest
+
+_shared_offline = []   # set after a download failed: not tried again in this process
+
+def find_shared_data(start=None, # where to start looking for `shared/data` (default: the working folder)
+                     fetch:bool=True, # download the files (`fetch_shared_data`) when they are nowhere here
+                    ) -> Path | None:
+    "The folder with the real VisDrone layouts: `$YOLC_NB_SHARED_DATA`, else `shared/data` beside a parent folder, else the cache, else downloaded; `None` offline."
+    env = os.environ.get(SHARED_DATA_ENV)
     if env: return Path(env) if Path(env).is_dir() else None
     p = Path(start or Path.cwd()).resolve()
     for q in (p, *p.parents):
         cand = q / "shared" / "data"
         if (cand / "visdrone2019_det_train_first50.coco.json").exists(): return cand
-    return None
+    cache = cache_dir() / "shared_data"
+    if all((cache / f).is_file() for f in SHARED_FILES): return cache
+    if not fetch or _shared_offline: return None
+    got = fetch_shared_data(cache)
+    if got is None: _shared_offline.append(True)
+    return got
 
 # %% ../nbs/01_data.ipynb #be2d6607
 def interval_coverage(lo, hi, n:int) -> torch.Tensor:

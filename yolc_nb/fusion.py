@@ -340,8 +340,9 @@ def render_fusion(global_dets:Detections, patch_dets, crops, method="yolc", iou_
 
 def fusion_viewer(global_dets:Detections, patch_dets, crops, scale=1.0, gt_boxes=None, view=None, min_score=0.0):
     "`ipywidgets.interactive` over `render_fusion`: method menu and IoU/IOS threshold slider."
-    from ipywidgets import interactive, fixed, Dropdown, FloatSlider
-    return interactive(render_fusion, {"auto_display": True},   # draw the returned figure (interactive alone does not)
+    from ipywidgets import fixed, Dropdown, FloatSlider
+    from yolc_nb.notebooks import explorer
+    return explorer(render_fusion,
                        global_dets=fixed(global_dets), patch_dets=fixed(list(patch_dets)), crops=fixed(crops),
                        method=Dropdown(options=list(FUSION_METHODS), value="yolc", description="method"),
                        iou_threshold=FloatSlider(value=0.5, min=0.05, max=0.95, step=0.05, description="threshold"),

@@ -417,12 +417,13 @@ def render_heatmap(sample:dict, sigma:float=2.0, min_overlap:float=0.3, cls:int=
 def heatmap_explorer(sample:dict|None=None, down_ratio:int=4):
     "An `ipywidgets.interactive` over `render_heatmap` with sliders for sigma, min_overlap and class."
     import ipywidgets as widgets
+    from yolc_nb.notebooks import explorer
     if sample is None:
         from yolc_nb.data import SyntheticAerial
         sample = SyntheticAerial(1, size=(224, 320), seed=0, object_scale=0.7)[0]
     ncls = int(sample["labels"].max()) + 1 if len(sample["labels"]) else 1
     def explore(sigma, min_overlap, cls): return render_heatmap(sample, sigma, min_overlap, cls, down_ratio)
-    return widgets.interactive(explore, {"auto_display": True},   # show the returned (closed) figure
+    return explorer(explore,
                                sigma=widgets.FloatSlider(value=2.0, min=0.5, max=6.0, step=0.1),
                                min_overlap=widgets.FloatSlider(value=0.3, min=0.05, max=0.95, step=0.05),
                                cls=widgets.IntSlider(value=0, min=0, max=ncls - 1))

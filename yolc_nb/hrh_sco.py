@@ -492,7 +492,8 @@ def render_centres(image:torch.Tensor, true_centres:torch.Tensor, decoded:dict, 
 def centres_widget(results:dict, samples:list[dict], patch:int=24):
     "`ipywidgets.interactive` over `render_centres`: image, patch position, and sub-pixel decoding on/off; `results` maps variant -> decode_all output."
     import matplotlib.pyplot as plt
-    from ipywidgets import interactive, IntSlider, Checkbox
+    from ipywidgets import IntSlider, Checkbox
+    from yolc_nb.notebooks import explorer
     H, W = samples[0]["image"].shape[1:]
     def show(image=0, x0=0, y0=0, subpixel=True):
         smp = samples[image]
@@ -504,5 +505,5 @@ def centres_widget(results:dict, samples:list[dict], patch:int=24):
         fig = render_centres(smp["image"], tc, dec, x0, y0, patch, strides=strides, scores=scores)
         plt.close(fig)   # shown once, by the widget (auto_display), not a second time by the inline backend
         return fig
-    return interactive(show, {"auto_display": True}, image=IntSlider(0, 0, len(samples) - 1), x0=IntSlider(0, 0, max(W - patch, 0)),
+    return explorer(show, image=IntSlider(0, 0, len(samples) - 1), x0=IntSlider(0, 0, max(W - patch, 0)),
                        y0=IntSlider(0, 0, max(H - patch, 0)), subpixel=Checkbox(True))

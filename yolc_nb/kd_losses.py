@@ -327,9 +327,10 @@ def render_kd_maps(outs_s:dict, outs_t:dict, # head outputs (`heatmap`, `box_coa
 
 def kd_explorer(outs_s:dict, outs_t:dict, down_ratio:float=4):
     "An `ipywidgets.interactive` over `render_kd_maps`: children[0] temperature, children[1] class, children[2] sample."
-    from ipywidgets import interactive, fixed, FloatLogSlider, IntSlider
+    from ipywidgets import fixed, FloatLogSlider, IntSlider
+    from yolc_nb.notebooks import explorer
     B, C = _get(outs_s, "heatmap", "outs_s").shape[:2]
-    return interactive(render_kd_maps, {"auto_display": True},   # draw the returned figure (interactive alone does not)
+    return explorer(render_kd_maps,
                        outs_s=fixed(outs_s), outs_t=fixed(outs_t), pixel=fixed(None), down_ratio=fixed(down_ratio),
                        temperature=FloatLogSlider(value=1.0, base=10, min=-0.5, max=1.5, step=0.05, description="T"),
                        cls=IntSlider(value=0, min=0, max=C - 1, description="class"),

@@ -423,10 +423,10 @@ def render_crop_explorer(boxes, # [N, 4] xyxy objects of one image
 def crop_explorer(layouts:list, # (boxes, heatmap, image-or-None) per image
                  ):
     "An `ipywidgets.interactive` crop explorer over `render_crop_explorer` (layout, threshold, grid, top cells, max patches, mode)."
-    from ipywidgets import interactive
+    from yolc_nb.notebooks import explorer
     def show(layout=0, threshold=0.09, grid_cols=16, grid_rows=10, top_cells=15, max_patches=2, min_patch_size=0, mode="yolc"):
         b, h, img = layouts[layout]
         return render_crop_explorer(b, h, img, threshold, grid_cols, grid_rows, top_cells, max_patches, min_patch_size, mode)
-    return interactive(show, {"auto_display": True},   # draw the returned figure (interactive alone does not)
+    return explorer(show,
                        layout=(0, len(layouts) - 1), threshold=(0.01, 0.9, 0.01), grid_cols=(1, 40), grid_rows=(1, 30),
                        top_cells=(1, 80), max_patches=(1, 12), min_patch_size=(0, 160, 16), mode=list(MODES))
