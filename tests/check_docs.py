@@ -2,8 +2,13 @@
 """The docs site without Quarto: run nbdev's docs-time processing (`nbdev-proc-nbs`) and check what it produces.
 
 Quarto cannot be installed offline, so this checks the step before it. In a temporary copy of the project
-(`nbdev-proc-nbs` rewrites `nbs/nbdev.yml`, `nbs/sidebar.yml` and the module index), one notebook at a time:
-- every notebook is processed without error (docs time runs each notebook's import, export and show_doc cells);
+(`nbdev-proc-nbs` rewrites `nbs/nbdev.yml`, `nbs/sidebar.yml` and the module index), with the copied library
+first on PYTHONPATH and nbdev's default workers, all notebooks in one run, as `nbdev-docs` processes them:
+- every notebook is processed without error (docs time runs each notebook's import, export and show_doc cells,
+  in nbdev's pool of worker processes, which start their own children with `spawn`); when the run fails, each
+  notebook it left unprocessed is run again alone, so the failure is named by notebook;
+- no cell mixes imports with other code (nbdev's warning "Found cells containing imports and other code"): nbdev
+  runs every cell that contains an import at docs time, so such a cell's other code runs there too;
 - every notebook produced a processed file in `_proc/`;
 - bilingual tabsets (`::: {.panel-tabset group="lang"}`) are balanced and each has `## English` and `## 中文`
   (the distillation notebook, 07_kd_losses, must have at least one);
@@ -22,7 +27,7 @@ Quarto cannot be installed offline, so this checks the step before it. In a temp
 Prints one line per check, then `N passed, N failed`; exit status 1 on any failure.
 """
 from __future__ import annotations
-import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
+import argparse, json, os, re, shutil, signal, subprocess, sys, tempfile, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -38,6 +43,9 @@ COLAB_MARK, BADGE_MARK = "google.colab", "colab.research.google.com/github/"
 ORDER_PAGE = "00-reading-order.qmd"
 LINK_RE = re.compile(r"\]\(([\w.-]+\.ipynb)\)")
 IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?!https?:)([^)\s]+)")
+PROC_TIMEOUT_S = 600     # the whole nbdev-proc-nbs run (about 25 s on 2 cores); a docs-time cell that hangs fails here
+ALONE_TIMEOUT_S = 300    # one notebook run again alone, after a failed run
+MIXED_RE = re.compile(r"Found cells containing imports and other code\. See FAQ\.\n---\n(.*?)\n---\n", re.S)
 
 def missing_images(text: str, base: Path) -> list[str]:
     "The relative image paths of markdown `text` that do not exist under `base`."
@@ -92,6 +100,36 @@ def widget_state_problem(nb: dict) -> str:
     bad = [k for k, v in w.items() if not (isinstance(v, dict) and "state" in v)]
     return f"metadata.widgets[{bad}] has no 'state' key" if bad else ""
 
+def run_proc(args: list[str], proj: Path, env: dict, timeout: int) -> tuple[bool, str, float]:
+    "`nbdev-proc-nbs *args` in `proj`: (succeeded, what it printed, seconds); past `timeout` its whole process group is killed."
+    exe, t0 = shutil.which("nbdev-proc-nbs") or "nbdev-proc-nbs", time.time()
+    p = subprocess.Popen([exe, *args], cwd=proj, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, start_new_session=True)   # its pool's workers share its group
+    try: out, ok = p.communicate(timeout=timeout)[0], p.returncode == 0
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, ok = (p.communicate()[0] or "") + f"\ntimed out after {timeout} s: a cell run at docs time hangs", False
+    return ok, out, time.time() - t0
+
+def proc_error(out: str) -> str:
+    """The lines of nbdev-proc-nbs's output that say what failed: its `Exception: Error in notebook ...` with the cell
+and its error, after the errors printed before it (e.g. by a cell's own worker processes); else the last lines."""
+    err = [l for l in out.strip().splitlines() if l.strip()]
+    i = next((k for k, l in enumerate(err) if l.startswith("Exception: ")), None)
+    if i is None: return "\n".join(err[-25:])
+    j = next((k for k in range(i + 1, len(err)) if err[k].strip() == '"""' or err[k].startswith("The above exception")), len(err))
+    before = dict.fromkeys(l for l in err[:i] if re.match(r"\w+(Error|Exception): ", l))
+    return "\n".join([*before, *err[i:j][:40]])
+
+def mixed_cells(out: str, nbs: list[Path]) -> list[str]:
+    "The cells nbdev warned about mixing imports with other code, as `notebook cell <id>: first line`."
+    found = []
+    for src in dict.fromkeys(m.strip() for m in MIXED_RE.findall(out)):
+        where = [f"{p.name} cell {c.get('id')}" for p in nbs for c in load_nb(p)["cells"]
+                 if c["cell_type"] == "code" and src and cell_source(c).strip().endswith(src)]
+        found.append(f"{', '.join(where) or 'a cell'}: {src.splitlines()[0]}")
+    return found
+
 def stub_quarto(bin_dir: Path):
     "A `quarto` that only fails: nbdev-proc-nbs otherwise tries to download and `sudo dpkg -i` Quarto."
     bin_dir.mkdir(parents=True, exist_ok=True)
@@ -138,22 +176,18 @@ def main(argv=None) -> int:
         if not shutil.which("quarto"):
             stub_quarto(tmp / "bin")
             env["PATH"] = f"{tmp / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-        exe = shutil.which("nbdev-proc-nbs") or "nbdev-proc-nbs"
-        log("== nbdev-proc-nbs, one notebook at a time")
-        for p in nbs:
-            t0 = time.time()
-            try:
-                r = subprocess.run([exe, "--file-glob", p.name, "--n-workers", "0"], cwd=proj, env=env,
-                                   stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
-            except subprocess.TimeoutExpired as e:   # a docs-time cell that hangs (e.g. DataLoader workers) fails here, not at CI's limit
-                out = ((e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or ""))
-                ck(f"nbdev-proc-nbs: {p.name} ({time.time() - t0:.1f} s)", False, "timed out after 300 s: a cell run at docs time hangs\n" + out[-2000:])
-                continue
-            out = (r.stdout + r.stderr).strip()
-            err = [l for l in out.splitlines() if l.strip()]
-            i = next((k for k, l in enumerate(err) if l.startswith("Exception: ")), None)
-            detail = "\n".join(err[i:][:40] if i is not None else err[-25:])
-            ck(f"nbdev-proc-nbs: {p.name} ({time.time() - t0:.1f} s)", r.returncode == 0, detail)
+        env["PYTHONPATH"] = os.pathsep.join([str(proj), *filter(None, [env.get("PYTHONPATH")])])   # the copied library, not an installed one
+        log("== nbdev-proc-nbs, all notebooks, nbdev's default workers (as nbdev-docs runs it)")
+        ok, out, dt = run_proc([], proj, env, PROC_TIMEOUT_S)
+        ck(f"nbdev-proc-nbs ({dt:.1f} s)", ok, proc_error(out))
+        mixed = mixed_cells(out, nbs)
+        ck("no cell mixes imports with other code (nbdev runs it at docs time)", not mixed,
+           "put the imports in a cell of their own:\n" + "\n".join(mixed))
+        if not ok:
+            for p in nbs:
+                if (proj / "_proc" / p.name).exists(): continue
+                ok1, out1, dt1 = run_proc(["--file-glob", p.name], proj, env, ALONE_TIMEOUT_S)
+                ck(f"nbdev-proc-nbs, {p.name} alone ({dt1:.1f} s)", ok1, proc_error(out1))
 
         proc = proj / "_proc"
         log("== the processed files")
