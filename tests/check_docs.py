@@ -21,6 +21,9 @@ first on PYTHONPATH and nbdev's default workers, all notebooks in one run, as `n
 - every image a markdown cell (or the reading-order page) links by a relative path exists under nbs/;
 - the reading-order page (`nbs/00-reading-order.qmd`) is processed and links every notebook but index once;
 - with `--require-colab`: every notebook but index has the Colab install cell and the "Open in Colab" badge.
+- the docs workflow (`.github/workflows/deploy.yaml`) exists and parses, runs on a push to main and by hand,
+  installs the CPU torch/torchvision pair before the kit, installs Quarto, runs `nbdev-docs` and publishes the
+  `doc_path` folder to GitHub Pages (upload-pages-artifact, deploy-pages, with `pages` and `id-token` write).
 
     python tests/check_docs.py [--require-colab] [--keep]
 
@@ -29,9 +32,10 @@ Prints one line per check, then `N passed, N failed`; exit status 1 on any failu
 from __future__ import annotations
 import argparse, json, os, re, shutil, signal, subprocess, sys, tempfile, time
 from pathlib import Path
+import yaml   # PyYAML, which nbdev needs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _nbutil import NBS, REPO, cell_source, directives, load_nb, notebooks  # noqa: E402
+from _nbutil import NBS, REPO, cell_source, directives, load_nb, nbdev_config, notebooks  # noqa: E402
 
 TABSET_RE = re.compile(r'^:::+\s*\{\.panel-tabset\s+group="lang"\}\s*$')
 DIV_OPEN_RE, DIV_CLOSE_RE = re.compile(r"^(:::+)\s*\S"), re.compile(r"^(:::+)\s*$")
@@ -45,6 +49,7 @@ LINK_RE = re.compile(r"\]\(([\w.-]+\.ipynb)\)")
 IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?!https?:)([^)\s]+)")
 PROC_TIMEOUT_S = 600     # the whole nbdev-proc-nbs run (about 25 s on 2 cores); a docs-time cell that hangs fails here
 ALONE_TIMEOUT_S = 300    # one notebook run again alone, after a failed run
+WORKFLOW = REPO / ".github" / "workflows" / "deploy.yaml"
 MIXED_RE = re.compile(r"Found cells containing imports and other code\. See FAQ\.\n---\n(.*?)\n---\n", re.S)
 
 def missing_images(text: str, base: Path) -> list[str]:
@@ -130,6 +135,39 @@ def mixed_cells(out: str, nbs: list[Path]) -> list[str]:
         found.append(f"{', '.join(where) or 'a cell'}: {src.splitlines()[0]}")
     return found
 
+def workflow_problems(wf: dict, doc_path: str = "_docs") -> list[str]:
+    "What the docs workflow `wf` (parsed YAML) lacks of nbdev's standard deploy (fastai/workflows' quarto-ghp, written out)."
+    if not isinstance(wf, dict): return ["not a mapping"]
+    on = wf.get("on", wf.get(True)) or {}      # YAML 1.1 reads the key `on` as True
+    on = {k: None for k in on} if isinstance(on, list) else on if isinstance(on, dict) else {on: None}
+    branches = (on.get("push") or {}).get("branches") if isinstance(on.get("push"), dict) else None   # None: every branch
+    probs = [] if "push" in on and (branches is None or "main" in branches) else ["does not run on a push to main"]
+    if "workflow_dispatch" not in on: probs.append("cannot be run by hand (no workflow_dispatch)")
+    jobs = wf.get("jobs") or {}
+    steps = [st for j in jobs.values() for st in (j.get("steps") or [])]
+    def first(pred):
+        return next((i for i, st in enumerate(steps) if pred(str(st.get("run", "")), str(st.get("uses", "")), st)), None)
+    torch = first(lambda r, u, st: re.search(r"pip install\b.*\btorch\b.*\btorchvision\b.*--index-url https://download\.pytorch\.org/whl/cpu", r))
+    kit = first(lambda r, u, st: re.search(r"""pip install\b.*-e\s+["']?\.\[dev\]""", r))
+    quarto = first(lambda r, u, st: u.startswith("quarto-dev/quarto-actions/setup@"))
+    docs = first(lambda r, u, st: re.search(r"(^|\s|;|&&)nbdev[-_]docs\b", r))
+    upload = first(lambda r, u, st: u.startswith("actions/upload-pages-artifact@"))
+    for what, i in (("installs torch and torchvision from PyTorch's CPU index", torch), ('installs the kit (pip install -e ".[dev]")', kit),
+                    ("installs Quarto (quarto-dev/quarto-actions/setup)", quarto), ("runs nbdev-docs", docs),
+                    ("uploads the site (actions/upload-pages-artifact)", upload),
+                    ("configures Pages (actions/configure-pages)", first(lambda r, u, st: u.startswith("actions/configure-pages@"))),
+                    ("deploys it (actions/deploy-pages)", first(lambda r, u, st: u.startswith("actions/deploy-pages@")))):
+        if i is None: probs.append(f"no step that {what}")
+    if None not in (torch, kit) and torch > kit: probs.append("installs the kit before the CPU torch pair (pip would pull the CUDA wheels)")
+    if None not in (kit, quarto, docs) and docs < max(kit, quarto): probs.append("runs nbdev-docs before the kit and Quarto are installed")
+    if None not in (docs, upload):
+        if upload < docs: probs.append("uploads the site before nbdev-docs renders it")
+        if str((steps[upload].get("with") or {}).get("path", "")).strip("./") != doc_path: probs.append(f"uploads a folder other than {doc_path}/")
+    perms = [wf.get("permissions") or {}] + [j.get("permissions") or {} for j in jobs.values()]
+    for k in ("pages", "id-token"):
+        if not any(isinstance(pm, dict) and pm.get(k) == "write" for pm in perms): probs.append(f"no `{k}: write` permission")
+    return probs
+
 def stub_quarto(bin_dir: Path):
     "A `quarto` that only fails: nbdev-proc-nbs otherwise tries to download and `sudo dpkg -i` Quarto."
     bin_dir.mkdir(parents=True, exist_ok=True)
@@ -161,6 +199,15 @@ def main(argv=None) -> int:
             cell_source(c) for c in load_nb(p)["cells"] if c["cell_type"] == "markdown")
         miss = missing_images(text, NBS)
         ck(f"linked images exist: {p.name}", not miss, "missing: " + ", ".join(miss))
+
+    log("== the docs workflow")
+    rel = WORKFLOW.relative_to(REPO)
+    try: wf, err = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8")), ""
+    except (OSError, yaml.YAMLError) as e: wf, err = None, f"{type(e).__name__}: {e}"
+    if ck(f"docs workflow exists and parses: {rel}", not err, err):
+        probs = workflow_problems(wf, Path(nbdev_config().get("doc_path", "_docs")).name)
+        ck(f"docs workflow installs the CPU torch pair, then the kit and Quarto, runs nbdev-docs, deploys Pages: {rel}",
+           not probs, "\n".join(probs))
 
     tmp = Path(tempfile.mkdtemp(prefix="yolc_nb_docs_"))
     try:
