@@ -13,6 +13,9 @@ first on PYTHONPATH and nbdev's default workers, all notebooks in one run, as `n
 - bilingual tabsets (`::: {.panel-tabset group="lang"}`) are balanced and each has `## English` and `## 中文`
   (the distillation notebook, 07_kd_losses, must have at least one);
 - no nbdev-only directive line (`#| export`, `#| hide`, `#| default_exp`, ...) is left in a shown code cell;
+- `nbdev-proc-nbs` changes no file under `nbs/` but the sidebar it generates (`sidebar.yml`, which git ignores):
+  in particular `nbs/nbdev.yml` is committed exactly as nbdev writes it (`nbdev.quarto.refresh_quarto_yml`, from
+  `pyproject.toml`), so a docs build leaves the checkout clean;
 - no absolute path of a machine (`/work/`, `/tmp/`, `/root/`, `/home/`) appears in a processed file;
 - every notebook, as committed and as processed, has `metadata.widgets` only with its `state` key
   (GitHub cannot render a notebook whose widget metadata lacks it);
@@ -50,6 +53,7 @@ IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?!https?:)([^)\s]+)")
 PROC_TIMEOUT_S = 600     # the whole nbdev-proc-nbs run (about 25 s on 2 cores); a docs-time cell that hangs fails here
 ALONE_TIMEOUT_S = 300    # one notebook run again alone, after a failed run
 WORKFLOW = REPO / ".github" / "workflows" / "deploy.yaml"
+NBDEV_WRITES = {"sidebar.yml"}   # what nbdev-proc-nbs may write under nbs/ (generated at docs time; .gitignore lists it)
 MIXED_RE = re.compile(r"Found cells containing imports and other code\. See FAQ\.\n---\n(.*?)\n---\n", re.S)
 
 def missing_images(text: str, base: Path) -> list[str]:
@@ -168,6 +172,20 @@ def workflow_problems(wf: dict, doc_path: str = "_docs") -> list[str]:
         if not any(isinstance(pm, dict) and pm.get(k) == "write" for pm in perms): probs.append(f"no `{k}: write` permission")
     return probs
 
+def changed_files(before: dict, folder: Path) -> list[str]:
+    "The files under `folder` that differ from `before` ({relative path: bytes}): changed, added or removed, with a diff for text."
+    import difflib
+    after = {str(f.relative_to(folder)): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
+    out = []
+    for k in sorted((before.keys() | after.keys()) - NBDEV_WRITES):
+        if before.get(k) == after.get(k): continue
+        if k not in after: out.append(f"{k}: removed"); continue
+        if k not in before: out.append(f"{k}: added"); continue
+        diff = difflib.unified_diff(before[k].decode(errors="replace").splitlines(), after[k].decode(errors="replace").splitlines(),
+                                    f"{k} (committed)", f"{k} (as nbdev writes it)", lineterm="", n=1)
+        out.append(f"{k}: changed" + ("\n" + "\n".join(list(diff)[:30]) if k.endswith((".yml", ".yaml", ".md", ".css")) else ""))
+    return out
+
 def stub_quarto(bin_dir: Path):
     "A `quarto` that only fails: nbdev-proc-nbs otherwise tries to download and `sudo dpkg -i` Quarto."
     bin_dir.mkdir(parents=True, exist_ok=True)
@@ -225,8 +243,12 @@ def main(argv=None) -> int:
             env["PATH"] = f"{tmp / 'bin'}{os.pathsep}{env.get('PATH', '')}"
         env["PYTHONPATH"] = os.pathsep.join([str(proj), *filter(None, [env.get("PYTHONPATH")])])   # the copied library, not an installed one
         log("== nbdev-proc-nbs, all notebooks, nbdev's default workers (as nbdev-docs runs it)")
+        committed = {str(f.relative_to(proj / "nbs")): f.read_bytes() for f in sorted((proj / "nbs").rglob("*")) if f.is_file()}
         ok, out, dt = run_proc([], proj, env, PROC_TIMEOUT_S)
         ck(f"nbdev-proc-nbs ({dt:.1f} s)", ok, proc_error(out))
+        changed = changed_files(committed, proj / "nbs")
+        ck("nbdev-proc-nbs changes nothing under nbs/ (nbdev.yml committed as nbdev writes it)", not changed,
+           "commit what nbdev writes (nbdev-proc-nbs in the repo, or nbdev.quarto.refresh_quarto_yml for nbdev.yml):\n" + "\n".join(changed))
         mixed = mixed_cells(out, nbs)
         ck("no cell mixes imports with other code (nbdev runs it at docs time)", not mixed,
            "put the imports in a cell of their own:\n" + "\n".join(mixed))
