@@ -23,6 +23,9 @@ first on PYTHONPATH and nbdev's default workers, all notebooks in one run, as `n
   processed notebook (GitHub and the docs site show stored outputs; `tests/refresh_outputs.py` stores them);
 - every image a markdown cell (or the reading-order page) links by a relative path exists under nbs/;
 - the reading-order page (`nbs/00-reading-order.qmd`) is processed and links every notebook but index once;
+- no docstring of the exported modules (module, functions, classes, methods) and no parameter comment show_doc
+  shows with it (nbdev's docments) has a `*` outside backticks: show_doc renders them as markdown, where `B*H*W`
+  or `x * y` starts italics (`**kwargs` in backticks is fine; so is an escaped `\\*`);
 - with `--require-colab`: every notebook but index has the Colab install cell and the "Open in Colab" badge.
 - the docs workflow (`.github/workflows/deploy.yaml`) exists and parses, runs on a push to main and by hand,
   installs the CPU torch/torchvision pair before the kit, installs Quarto, runs `nbdev-docs` and publishes the
@@ -33,7 +36,7 @@ first on PYTHONPATH and nbdev's default workers, all notebooks in one run, as `n
 Prints one line per check, then `N passed, N failed`; exit status 1 on any failure.
 """
 from __future__ import annotations
-import argparse, json, os, re, shutil, signal, subprocess, sys, tempfile, time
+import argparse, ast, io, json, os, re, shutil, signal, subprocess, sys, tempfile, time, tokenize
 from pathlib import Path
 import yaml   # PyYAML, which nbdev needs
 
@@ -53,6 +56,7 @@ IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?!https?:)([^)\s]+)")
 PROC_TIMEOUT_S = 600     # the whole nbdev-proc-nbs run (about 25 s on 2 cores); a docs-time cell that hangs fails here
 ALONE_TIMEOUT_S = 300    # one notebook run again alone, after a failed run
 WORKFLOW = REPO / ".github" / "workflows" / "deploy.yaml"
+CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1", re.S)   # a markdown code span: text between equal runs of backticks
 NBDEV_WRITES = {"sidebar.yml"}   # what nbdev-proc-nbs may write under nbs/ (generated at docs time; .gitignore lists it)
 MIXED_RE = re.compile(r"Found cells containing imports and other code\. See FAQ\.\n---\n(.*?)\n---\n", re.S)
 
@@ -186,6 +190,41 @@ def changed_files(before: dict, folder: Path) -> list[str]:
         out.append(f"{k}: changed" + ("\n" + "\n".join(list(diff)[:30]) if k.endswith((".yml", ".yaml", ".md", ".css")) else ""))
     return out
 
+def loose_stars(text: str) -> int:
+    "How many `*` of markdown `text` stand outside code spans (and are not escaped `\\*`): each may start italics."
+    return CODE_SPAN_RE.sub("", text.replace("\\*", "")).count("*")
+
+def star_problems(path: Path) -> list[str]:
+    """`module:object` (or `module:object (comment on line N)`) for each docstring of module `path` (the module's, its functions',
+classes' and methods') and each parameter comment show_doc shows with one (docments: the comments in a `def`'s
+signature, and beside a class's fields) that has a `*` outside backticks."""
+    src = path.read_text(encoding="utf-8")
+    toks = list(tokenize.generate_tokens(io.StringIO(src).readline))
+    comments = {t.start[0]: t.string.lstrip("#").strip() for t in toks if t.type == tokenize.COMMENT}
+    def header_end(line):   # the line of the `:` that ends the `def` starting on `line`
+        depth, seen = 0, False
+        for t in toks:
+            if t.start[0] < line: continue
+            seen |= t.type == tokenize.NAME and t.string == "def"
+            if seen and t.type == tokenize.OP:
+                depth += t.string in "([{"; depth -= t.string in ")]}"
+                if t.string == ":" and depth == 0: return t.start[0]
+        return line
+    mod, out = path.stem, []
+    def visit(node, prefix):
+        doc, name = ast.get_docstring(node, clean=False), prefix.rstrip(".") or "<module>"
+        if doc and loose_stars(doc): out.append(f"{mod}:{name}: {doc.splitlines()[0][:100]}")
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for ln in range(node.lineno, header_end(node.lineno) + 1):
+                if loose_stars(comments.get(ln, "")): out.append(f"{mod}:{name} (comment on line {ln}): {comments[ln][:100]}")
+            return
+        for n in node.body:
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)): visit(n, f"{prefix}{n.name}.")
+            elif isinstance(node, ast.ClassDef) and isinstance(n, (ast.AnnAssign, ast.Assign)) and loose_stars(comments.get(n.end_lineno, "")):
+                out.append(f"{mod}:{name} (comment on line {n.end_lineno}): {comments[n.end_lineno][:100]}")
+    visit(ast.parse(src), "")
+    return out
+
 def stub_quarto(bin_dir: Path):
     "A `quarto` that only fails: nbdev-proc-nbs otherwise tries to download and `sudo dpkg -i` Quarto."
     bin_dir.mkdir(parents=True, exist_ok=True)
@@ -217,6 +256,14 @@ def main(argv=None) -> int:
             cell_source(c) for c in load_nb(p)["cells"] if c["cell_type"] == "markdown")
         miss = missing_images(text, NBS)
         ck(f"linked images exist: {p.name}", not miss, "missing: " + ", ".join(miss))
+
+    log("== docstrings of the exported modules (show_doc renders them as markdown)")
+    lib = REPO / nbdev_config().get("lib_path", "yolc_nb")
+    for f in sorted(lib.glob("*.py")):
+        if f.name.startswith("_"): continue      # _modidx.py: nbdev's index, no docs
+        probs = star_problems(f)
+        ck(f"no `*` outside backticks in a docstring: {f.relative_to(REPO)}", not probs,
+           "put the math in backticks (`B*H*W`) or write ×:\n" + "\n".join(probs))
 
     log("== the docs workflow")
     rel = WORKFLOW.relative_to(REPO)
