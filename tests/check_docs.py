@@ -22,7 +22,8 @@ first on PYTHONPATH and nbdev's default workers, all notebooks in one run, as `n
 - every figure stored in a notebook (an image output of a cell the docs show, i.e. not `#| hide`) is in the
   processed notebook (GitHub and the docs site show stored outputs; `tests/refresh_outputs.py` stores them);
 - every image a markdown cell (or the reading-order page) links by a relative path exists under nbs/;
-- the reading-order page (`nbs/00-reading-order.qmd`) is processed and links every notebook but index once;
+- the reading-order page (`nbs/00-reading-order.md`: markdown, so that GitHub renders it too) is processed, links every
+  notebook but index once, and is linked from the index notebook (hence the README) and the site's navbar (`_quarto.yml`);
 - no docstring of the exported modules (module, functions, classes, methods) and no parameter comment show_doc
   shows with it (nbdev's docments) has a `*` outside backticks: show_doc renders them as markdown, where `B*H*W`
   or `x * y` starts italics (`**kwargs` in backticks is fine; so is an escaped `\\*`);
@@ -50,7 +51,7 @@ MACHINE_PATH_RE = re.compile(r"(?<![\w.])/(?:work|tmp|root|home)/")
 WIDGET_MIME = "application/vnd.jupyter.widget-state+json"
 BILINGUAL = "07_kd_losses"
 COLAB_MARK, BADGE_MARK = "google.colab", "colab.research.google.com/github/"
-ORDER_PAGE = "00-reading-order.qmd"
+ORDER_PAGE = "00-reading-order.md"
 LINK_RE = re.compile(r"\]\(([\w.-]+\.ipynb)\)")
 IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?!https?:)([^)\s]+)")
 PROC_TIMEOUT_S = 600     # the whole nbdev-proc-nbs run (about 25 s on 2 cores); a docs-time cell that hangs fails here
@@ -252,7 +253,7 @@ def main(argv=None) -> int:
             ck(f"colab cell and badge: {p.name}", ok, "run tests/add_colab_cells.py")
 
     for p in [*nbs, NBS / ORDER_PAGE]:
-        text = p.read_text(encoding="utf-8") if p.suffix == ".qmd" else "\n".join(
+        text = p.read_text(encoding="utf-8") if p.suffix != ".ipynb" else "\n".join(
             cell_source(c) for c in load_nb(p)["cells"] if c["cell_type"] == "markdown")
         miss = missing_images(text, NBS)
         ck(f"linked images exist: {p.name}", not miss, "missing: " + ", ".join(miss))
@@ -273,6 +274,12 @@ def main(argv=None) -> int:
         probs = workflow_problems(wf, Path(nbdev_config().get("doc_path", "_docs")).name)
         ck(f"docs workflow installs the CPU torch pair, then the kit and Quarto, runs nbdev-docs, deploys Pages: {rel}",
            not probs, "\n".join(probs))
+
+    index_md = "\n".join(cell_source(c) for c in load_nb(NBS / "index.ipynb")["cells"] if c["cell_type"] == "markdown")
+    navbar = ((yaml.safe_load((NBS / "_quarto.yml").read_text(encoding="utf-8")) or {}).get("website") or {}).get("navbar") or {}
+    hrefs = [i.get("href") for side in ("left", "right") for i in (navbar.get(side) or []) if isinstance(i, dict)]
+    miss = [w for w, ok in (("index.ipynb", f"]({ORDER_PAGE})" in index_md), ("the navbar of _quarto.yml", ORDER_PAGE in hrefs)) if not ok]
+    ck(f"reading-order page linked from index.ipynb and the navbar: {ORDER_PAGE}", not miss, "no link from " + " or ".join(miss))
 
     tmp = Path(tempfile.mkdtemp(prefix="yolc_nb_docs_"))
     try:
