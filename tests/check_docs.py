@@ -3,10 +3,13 @@
 
 Quarto cannot be installed offline, so this checks the step before it. In a temporary copy of the project
 (`nbdev-proc-nbs` rewrites `nbs/nbdev.yml`, `nbs/sidebar.yml` and the module index), with the copied library
-first on PYTHONPATH and nbdev's default workers, all notebooks in one run, as `nbdev-docs` processes them:
+first on PYTHONPATH and nbdev's default workers, all notebooks in one run, as `nbdev-docs` processes them (with
+its `--file-re`):
 - every notebook is processed without error (docs time runs each notebook's import, export and show_doc cells,
   in nbdev's pool of worker processes, which start their own children with `spawn`); when the run fails, each
   notebook it left unprocessed is run again alone, so the failure is named by notebook;
+- the sidebar nbdev generates lists every notebook and only pages (without nbdev-docs' `--file-re`, nbdev-proc-nbs
+  lists every file under nbs/ in it: images, fixtures, styles.css);
 - no cell mixes imports with other code (nbdev's warning "Found cells containing imports and other code"): nbdev
   runs every cell that contains an import at docs time, so such a cell's other code runs there too;
 - every notebook produced a processed file in `_proc/`;
@@ -27,10 +30,10 @@ first on PYTHONPATH and nbdev's default workers, all notebooks in one run, as `n
 - no docstring of the exported modules (module, functions, classes, methods) and no parameter comment show_doc
   shows with it (nbdev's docments) has a `*` outside backticks: show_doc renders them as markdown, where `B*H*W`
   or `x * y` starts italics (`**kwargs` in backticks is fine; so is an escaped `\\*`);
-- with `--require-colab`: every notebook but index has the Colab install cell and the "Open in Colab" badge.
 - the docs workflow (`.github/workflows/deploy.yaml`) exists and parses, runs on a push to main and by hand,
   installs the CPU torch/torchvision pair before the kit, installs Quarto, runs `nbdev-docs` and publishes the
-  `doc_path` folder to GitHub Pages (upload-pages-artifact, deploy-pages, with `pages` and `id-token` write).
+  `doc_path` folder to GitHub Pages (upload-pages-artifact, deploy-pages, with `pages` and `id-token` write);
+- with `--require-colab`: every notebook but index has the Colab install cell and the "Open in Colab" badge.
 
     python tests/check_docs.py [--require-colab] [--keep]
 
@@ -56,6 +59,7 @@ LINK_RE = re.compile(r"\]\(([\w.-]+\.ipynb)\)")
 IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?!https?:)([^)\s]+)")
 PROC_TIMEOUT_S = 600     # the whole nbdev-proc-nbs run (about 25 s on 2 cores); a docs-time cell that hangs fails here
 ALONE_TIMEOUT_S = 300    # one notebook run again alone, after a failed run
+DOCS_FILE_RE = r"\.(?:ipynb|qmd|html)$"   # nbdev-docs' default --file-re (nbdev.quarto._def_file_re): the pages its sidebar lists
 WORKFLOW = REPO / ".github" / "workflows" / "deploy.yaml"
 CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1", re.S)   # a markdown code span: text between equal runs of backticks
 NBDEV_WRITES = {"sidebar.yml"}   # what nbdev-proc-nbs may write under nbs/ (generated at docs time; .gitignore lists it)
@@ -298,18 +302,23 @@ def main(argv=None) -> int:
         env["PYTHONPATH"] = os.pathsep.join([str(proj), *filter(None, [env.get("PYTHONPATH")])])   # the copied library, not an installed one
         log("== nbdev-proc-nbs, all notebooks, nbdev's default workers (as nbdev-docs runs it)")
         committed = {str(f.relative_to(proj / "nbs")): f.read_bytes() for f in sorted((proj / "nbs").rglob("*")) if f.is_file()}
-        ok, out, dt = run_proc([], proj, env, PROC_TIMEOUT_S)
+        ok, out, dt = run_proc(["--file-re", DOCS_FILE_RE], proj, env, PROC_TIMEOUT_S)   # nbdev-proc-nbs's own default (none) puts every file in the sidebar
         ck(f"nbdev-proc-nbs ({dt:.1f} s)", ok, proc_error(out))
         changed = changed_files(committed, proj / "nbs")
         ck("nbdev-proc-nbs changes nothing under nbs/ (nbdev.yml committed as nbdev writes it)", not changed,
            "commit what nbdev writes (nbdev-proc-nbs in the repo, or nbdev.quarto.refresh_quarto_yml for nbdev.yml):\n" + "\n".join(changed))
+        side = yaml.safe_load((proj / "nbs" / "sidebar.yml").read_text(encoding="utf-8")) if (proj / "nbs" / "sidebar.yml").exists() else {}
+        listed = ((side.get("website") or {}).get("sidebar") or {}).get("contents") or []
+        probs = [f"{p.name} not listed" for p in nbs if p.name not in listed]
+        probs += [f"{x} listed, not a page" for x in listed if not (isinstance(x, str) and re.search(DOCS_FILE_RE, x))]
+        ck("sidebar, as nbdev-docs generates it, lists every notebook and only pages", not probs, "\n".join(probs))
         mixed = mixed_cells(out, nbs)
         ck("no cell mixes imports with other code (nbdev runs it at docs time)", not mixed,
            "put the imports in a cell of their own:\n" + "\n".join(mixed))
         if not ok:
             for p in nbs:
                 if (proj / "_proc" / p.name).exists(): continue
-                ok1, out1, dt1 = run_proc(["--file-glob", p.name], proj, env, ALONE_TIMEOUT_S)
+                ok1, out1, dt1 = run_proc(["--file-re", DOCS_FILE_RE, "--file-glob", p.name], proj, env, ALONE_TIMEOUT_S)
                 ck(f"nbdev-proc-nbs, {p.name} alone ({dt1:.1f} s)", ok1, proc_error(out1))
 
         proc = proj / "_proc"
