@@ -2,19 +2,37 @@
 """The docs site without Quarto: run nbdev's docs-time processing (`nbdev-proc-nbs`) and check what it produces.
 
 Quarto cannot be installed offline, so this checks the step before it. In a temporary copy of the project
-(`nbdev-proc-nbs` rewrites `nbs/nbdev.yml`, `nbs/sidebar.yml` and the module index), one notebook at a time:
-- every notebook is processed without error (docs time runs each notebook's import, export and show_doc cells);
+(`nbdev-proc-nbs` rewrites `nbs/nbdev.yml`, `nbs/sidebar.yml` and the module index), with the copied library
+first on PYTHONPATH and nbdev's default workers, all notebooks in one run, as `nbdev-docs` processes them (with
+its `--file-re`):
+- every notebook is processed without error (docs time runs each notebook's import, export and show_doc cells,
+  in nbdev's pool of worker processes, which start their own children with `spawn`); when the run fails, each
+  notebook it left unprocessed is run again alone, so the failure is named by notebook;
+- the sidebar nbdev generates lists every notebook and only pages (without nbdev-docs' `--file-re`, nbdev-proc-nbs
+  lists every file under nbs/ in it: images, fixtures, styles.css);
+- no cell mixes imports with other code (nbdev's warning "Found cells containing imports and other code"): nbdev
+  runs every cell that contains an import at docs time, so such a cell's other code runs there too;
 - every notebook produced a processed file in `_proc/`;
 - bilingual tabsets (`::: {.panel-tabset group="lang"}`) are balanced and each has `## English` and `## 中文`
   (the distillation notebook, 07_kd_losses, must have at least one);
 - no nbdev-only directive line (`#| export`, `#| hide`, `#| default_exp`, ...) is left in a shown code cell;
+- `nbdev-proc-nbs` changes no file under `nbs/` but the sidebar it generates (`sidebar.yml`, which git ignores):
+  in particular `nbs/nbdev.yml` is committed exactly as nbdev writes it (`nbdev.quarto.refresh_quarto_yml`, from
+  `pyproject.toml`), so a docs build leaves the checkout clean;
 - no absolute path of a machine (`/work/`, `/tmp/`, `/root/`, `/home/`) appears in a processed file;
 - every notebook, as committed and as processed, has `metadata.widgets` only with its `state` key
   (GitHub cannot render a notebook whose widget metadata lacks it);
 - every figure stored in a notebook (an image output of a cell the docs show, i.e. not `#| hide`) is in the
   processed notebook (GitHub and the docs site show stored outputs; `tests/refresh_outputs.py` stores them);
 - every image a markdown cell (or the reading-order page) links by a relative path exists under nbs/;
-- the reading-order page (`nbs/00-reading-order.qmd`) is processed and links every notebook but index once;
+- the reading-order page (`nbs/00-reading-order.md`: markdown, so that GitHub renders it too) is processed, links every
+  notebook but index once, and is linked from the index notebook (hence the README) and the site's navbar (`_quarto.yml`);
+- no docstring of the exported modules (module, functions, classes, methods) and no parameter comment show_doc
+  shows with it (nbdev's docments) has a `*` outside backticks: show_doc renders them as markdown, where `B*H*W`
+  or `x * y` starts italics (`**kwargs` in backticks is fine; so is an escaped `\\*`);
+- the docs workflow (`.github/workflows/deploy.yaml`) exists and parses, runs on a push to main and by hand,
+  installs the CPU torch/torchvision pair before the kit, installs Quarto, runs `nbdev-docs` and publishes the
+  `doc_path` folder to GitHub Pages (upload-pages-artifact, deploy-pages, with `pages` and `id-token` write);
 - with `--require-colab`: every notebook but index has the Colab install cell and the "Open in Colab" badge.
 
     python tests/check_docs.py [--require-colab] [--keep]
@@ -22,11 +40,12 @@ Quarto cannot be installed offline, so this checks the step before it. In a temp
 Prints one line per check, then `N passed, N failed`; exit status 1 on any failure.
 """
 from __future__ import annotations
-import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
+import argparse, ast, io, json, os, re, shutil, signal, subprocess, sys, tempfile, time, tokenize
 from pathlib import Path
+import yaml   # PyYAML, which nbdev needs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _nbutil import NBS, REPO, cell_source, directives, load_nb, notebooks  # noqa: E402
+from _nbutil import NBS, REPO, cell_source, directives, load_nb, nbdev_config, notebooks  # noqa: E402
 
 TABSET_RE = re.compile(r'^:::+\s*\{\.panel-tabset\s+group="lang"\}\s*$')
 DIV_OPEN_RE, DIV_CLOSE_RE = re.compile(r"^(:::+)\s*\S"), re.compile(r"^(:::+)\s*$")
@@ -35,9 +54,16 @@ MACHINE_PATH_RE = re.compile(r"(?<![\w.])/(?:work|tmp|root|home)/")
 WIDGET_MIME = "application/vnd.jupyter.widget-state+json"
 BILINGUAL = "07_kd_losses"
 COLAB_MARK, BADGE_MARK = "google.colab", "colab.research.google.com/github/"
-ORDER_PAGE = "00-reading-order.qmd"
+ORDER_PAGE = "00-reading-order.md"
 LINK_RE = re.compile(r"\]\(([\w.-]+\.ipynb)\)")
 IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?!https?:)([^)\s]+)")
+PROC_TIMEOUT_S = 600     # the whole nbdev-proc-nbs run (about 25 s on 2 cores); a docs-time cell that hangs fails here
+ALONE_TIMEOUT_S = 300    # one notebook run again alone, after a failed run
+DOCS_FILE_RE = r"\.(?:ipynb|qmd|html)$"   # nbdev-docs' default --file-re (nbdev.quarto._def_file_re): the pages its sidebar lists
+WORKFLOW = REPO / ".github" / "workflows" / "deploy.yaml"
+CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1", re.S)   # a markdown code span: text between equal runs of backticks
+NBDEV_WRITES = {"sidebar.yml"}   # what nbdev-proc-nbs may write under nbs/ (generated at docs time; .gitignore lists it)
+MIXED_RE = re.compile(r"Found cells containing imports and other code\. See FAQ\.\n---\n(.*?)\n---\n", re.S)
 
 def missing_images(text: str, base: Path) -> list[str]:
     "The relative image paths of markdown `text` that do not exist under `base`."
@@ -92,6 +118,118 @@ def widget_state_problem(nb: dict) -> str:
     bad = [k for k, v in w.items() if not (isinstance(v, dict) and "state" in v)]
     return f"metadata.widgets[{bad}] has no 'state' key" if bad else ""
 
+def run_proc(args: list[str], proj: Path, env: dict, timeout: int) -> tuple[bool, str, float]:
+    "`nbdev-proc-nbs *args` in `proj`: (succeeded, what it printed, seconds); past `timeout` its whole process group is killed."
+    exe, t0 = shutil.which("nbdev-proc-nbs") or "nbdev-proc-nbs", time.time()
+    p = subprocess.Popen([exe, *args], cwd=proj, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, start_new_session=True)   # its pool's workers share its group
+    try: out, ok = p.communicate(timeout=timeout)[0], p.returncode == 0
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, ok = (p.communicate()[0] or "") + f"\ntimed out after {timeout} s: a cell run at docs time hangs", False
+    return ok, out, time.time() - t0
+
+def proc_error(out: str) -> str:
+    """The lines of nbdev-proc-nbs's output that say what failed: its `Exception: Error in notebook ...` with the cell
+and its error, after the errors printed before it (e.g. by a cell's own worker processes); else the last lines."""
+    err = [l for l in out.strip().splitlines() if l.strip()]
+    i = next((k for k, l in enumerate(err) if l.startswith("Exception: ")), None)
+    if i is None: return "\n".join(err[-25:])
+    j = next((k for k in range(i + 1, len(err)) if err[k].strip() == '"""' or err[k].startswith("The above exception")), len(err))
+    before = dict.fromkeys(l for l in err[:i] if re.match(r"\w+(Error|Exception): ", l))
+    return "\n".join([*before, *err[i:j][:40]])
+
+def mixed_cells(out: str, nbs: list[Path]) -> list[str]:
+    "The cells nbdev warned about mixing imports with other code, as `notebook cell <id>: first line`."
+    found = []
+    for src in dict.fromkeys(m.strip() for m in MIXED_RE.findall(out)):
+        where = [f"{p.name} cell {c.get('id')}" for p in nbs for c in load_nb(p)["cells"]
+                 if c["cell_type"] == "code" and src and cell_source(c).strip().endswith(src)]
+        found.append(f"{', '.join(where) or 'a cell'}: {src.splitlines()[0]}")
+    return found
+
+def workflow_problems(wf: dict, doc_path: str = "_docs") -> list[str]:
+    "What the docs workflow `wf` (parsed YAML) lacks of nbdev's standard deploy (fastai/workflows' quarto-ghp, written out)."
+    if not isinstance(wf, dict): return ["not a mapping"]
+    on = wf.get("on", wf.get(True)) or {}      # YAML 1.1 reads the key `on` as True
+    on = {k: None for k in on} if isinstance(on, list) else on if isinstance(on, dict) else {on: None}
+    branches = (on.get("push") or {}).get("branches") if isinstance(on.get("push"), dict) else None   # None: every branch
+    probs = [] if "push" in on and (branches is None or "main" in branches) else ["does not run on a push to main"]
+    if "workflow_dispatch" not in on: probs.append("cannot be run by hand (no workflow_dispatch)")
+    jobs = wf.get("jobs") or {}
+    steps = [st for j in jobs.values() for st in (j.get("steps") or [])]
+    def first(pred):
+        return next((i for i, st in enumerate(steps) if pred(str(st.get("run", "")), str(st.get("uses", "")), st)), None)
+    torch = first(lambda r, u, st: re.search(r"pip install\b.*\btorch\b.*\btorchvision\b.*--index-url https://download\.pytorch\.org/whl/cpu", r))
+    kit = first(lambda r, u, st: re.search(r"""pip install\b.*-e\s+["']?\.\[dev\]""", r))
+    quarto = first(lambda r, u, st: u.startswith("quarto-dev/quarto-actions/setup@"))
+    docs = first(lambda r, u, st: re.search(r"(^|\s|;|&&)nbdev[-_]docs\b", r))
+    upload = first(lambda r, u, st: u.startswith("actions/upload-pages-artifact@"))
+    for what, i in (("installs torch and torchvision from PyTorch's CPU index", torch), ('installs the kit (pip install -e ".[dev]")', kit),
+                    ("installs Quarto (quarto-dev/quarto-actions/setup)", quarto), ("runs nbdev-docs", docs),
+                    ("uploads the site (actions/upload-pages-artifact)", upload),
+                    ("configures Pages (actions/configure-pages)", first(lambda r, u, st: u.startswith("actions/configure-pages@"))),
+                    ("deploys it (actions/deploy-pages)", first(lambda r, u, st: u.startswith("actions/deploy-pages@")))):
+        if i is None: probs.append(f"no step that {what}")
+    if None not in (torch, kit) and torch > kit: probs.append("installs the kit before the CPU torch pair (pip would pull the CUDA wheels)")
+    if None not in (kit, quarto, docs) and docs < max(kit, quarto): probs.append("runs nbdev-docs before the kit and Quarto are installed")
+    if None not in (docs, upload):
+        if upload < docs: probs.append("uploads the site before nbdev-docs renders it")
+        if str((steps[upload].get("with") or {}).get("path", "")).strip("./") != doc_path: probs.append(f"uploads a folder other than {doc_path}/")
+    perms = [wf.get("permissions") or {}] + [j.get("permissions") or {} for j in jobs.values()]
+    for k in ("pages", "id-token"):
+        if not any(isinstance(pm, dict) and pm.get(k) == "write" for pm in perms): probs.append(f"no `{k}: write` permission")
+    return probs
+
+def changed_files(before: dict, folder: Path) -> list[str]:
+    "The files under `folder` that differ from `before` ({relative path: bytes}): changed, added or removed, with a diff for text."
+    import difflib
+    after = {str(f.relative_to(folder)): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
+    out = []
+    for k in sorted((before.keys() | after.keys()) - NBDEV_WRITES):
+        if before.get(k) == after.get(k): continue
+        if k not in after: out.append(f"{k}: removed"); continue
+        if k not in before: out.append(f"{k}: added"); continue
+        diff = difflib.unified_diff(before[k].decode(errors="replace").splitlines(), after[k].decode(errors="replace").splitlines(),
+                                    f"{k} (committed)", f"{k} (as nbdev writes it)", lineterm="", n=1)
+        out.append(f"{k}: changed" + ("\n" + "\n".join(list(diff)[:30]) if k.endswith((".yml", ".yaml", ".md", ".css")) else ""))
+    return out
+
+def loose_stars(text: str) -> int:
+    "How many `*` of markdown `text` stand outside code spans (and are not escaped `\\*`): each may start italics."
+    return CODE_SPAN_RE.sub("", text.replace("\\*", "")).count("*")
+
+def star_problems(path: Path) -> list[str]:
+    """`module:object` (or `module:object (comment on line N)`) for each docstring of module `path` (the module's, its functions',
+classes' and methods') and each parameter comment show_doc shows with one (docments: the comments in a `def`'s
+signature, and beside a class's fields) that has a `*` outside backticks."""
+    src = path.read_text(encoding="utf-8")
+    toks = list(tokenize.generate_tokens(io.StringIO(src).readline))
+    comments = {t.start[0]: t.string.lstrip("#").strip() for t in toks if t.type == tokenize.COMMENT}
+    def header_end(line):   # the line of the `:` that ends the `def` starting on `line`
+        depth, seen = 0, False
+        for t in toks:
+            if t.start[0] < line: continue
+            seen |= t.type == tokenize.NAME and t.string == "def"
+            if seen and t.type == tokenize.OP:
+                depth += t.string in "([{"; depth -= t.string in ")]}"
+                if t.string == ":" and depth == 0: return t.start[0]
+        return line
+    mod, out = path.stem, []
+    def visit(node, prefix):
+        doc, name = ast.get_docstring(node, clean=False), prefix.rstrip(".") or "<module>"
+        if doc and loose_stars(doc): out.append(f"{mod}:{name}: {doc.splitlines()[0][:100]}")
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for ln in range(node.lineno, header_end(node.lineno) + 1):
+                if loose_stars(comments.get(ln, "")): out.append(f"{mod}:{name} (comment on line {ln}): {comments[ln][:100]}")
+            return
+        for n in node.body:
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)): visit(n, f"{prefix}{n.name}.")
+            elif isinstance(node, ast.ClassDef) and isinstance(n, (ast.AnnAssign, ast.Assign)) and loose_stars(comments.get(n.end_lineno, "")):
+                out.append(f"{mod}:{name} (comment on line {n.end_lineno}): {comments[n.end_lineno][:100]}")
+    visit(ast.parse(src), "")
+    return out
+
 def stub_quarto(bin_dir: Path):
     "A `quarto` that only fails: nbdev-proc-nbs otherwise tries to download and `sudo dpkg -i` Quarto."
     bin_dir.mkdir(parents=True, exist_ok=True)
@@ -119,10 +257,33 @@ def main(argv=None) -> int:
             ck(f"colab cell and badge: {p.name}", ok, "run tests/add_colab_cells.py")
 
     for p in [*nbs, NBS / ORDER_PAGE]:
-        text = p.read_text(encoding="utf-8") if p.suffix == ".qmd" else "\n".join(
+        text = p.read_text(encoding="utf-8") if p.suffix != ".ipynb" else "\n".join(
             cell_source(c) for c in load_nb(p)["cells"] if c["cell_type"] == "markdown")
         miss = missing_images(text, NBS)
         ck(f"linked images exist: {p.name}", not miss, "missing: " + ", ".join(miss))
+
+    log("== docstrings of the exported modules (show_doc renders them as markdown)")
+    lib = REPO / nbdev_config().get("lib_path", "yolc_nb")
+    for f in sorted(lib.glob("*.py")):
+        if f.name.startswith("_"): continue      # _modidx.py: nbdev's index, no docs
+        probs = star_problems(f)
+        ck(f"no `*` outside backticks in a docstring: {f.relative_to(REPO)}", not probs,
+           "put the math in backticks (`B*H*W`) or write ×:\n" + "\n".join(probs))
+
+    log("== the docs workflow")
+    rel = WORKFLOW.relative_to(REPO)
+    try: wf, err = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8")), ""
+    except (OSError, yaml.YAMLError) as e: wf, err = None, f"{type(e).__name__}: {e}"
+    if ck(f"docs workflow exists and parses: {rel}", not err, err):
+        probs = workflow_problems(wf, Path(nbdev_config().get("doc_path", "_docs")).name)
+        ck(f"docs workflow installs the CPU torch pair, then the kit and Quarto, runs nbdev-docs, deploys Pages: {rel}",
+           not probs, "\n".join(probs))
+
+    index_md = "\n".join(cell_source(c) for c in load_nb(NBS / "index.ipynb")["cells"] if c["cell_type"] == "markdown")
+    navbar = ((yaml.safe_load((NBS / "_quarto.yml").read_text(encoding="utf-8")) or {}).get("website") or {}).get("navbar") or {}
+    hrefs = [i.get("href") for side in ("left", "right") for i in (navbar.get(side) or []) if isinstance(i, dict)]
+    miss = [w for w, ok in (("index.ipynb", f"]({ORDER_PAGE})" in index_md), ("the navbar of _quarto.yml", ORDER_PAGE in hrefs)) if not ok]
+    ck(f"reading-order page linked from index.ipynb and the navbar: {ORDER_PAGE}", not miss, "no link from " + " or ".join(miss))
 
     tmp = Path(tempfile.mkdtemp(prefix="yolc_nb_docs_"))
     try:
@@ -138,22 +299,27 @@ def main(argv=None) -> int:
         if not shutil.which("quarto"):
             stub_quarto(tmp / "bin")
             env["PATH"] = f"{tmp / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-        exe = shutil.which("nbdev-proc-nbs") or "nbdev-proc-nbs"
-        log("== nbdev-proc-nbs, one notebook at a time")
-        for p in nbs:
-            t0 = time.time()
-            try:
-                r = subprocess.run([exe, "--file-glob", p.name, "--n-workers", "0"], cwd=proj, env=env,
-                                   stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
-            except subprocess.TimeoutExpired as e:   # a docs-time cell that hangs (e.g. DataLoader workers) fails here, not at CI's limit
-                out = ((e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or ""))
-                ck(f"nbdev-proc-nbs: {p.name} ({time.time() - t0:.1f} s)", False, "timed out after 300 s: a cell run at docs time hangs\n" + out[-2000:])
-                continue
-            out = (r.stdout + r.stderr).strip()
-            err = [l for l in out.splitlines() if l.strip()]
-            i = next((k for k, l in enumerate(err) if l.startswith("Exception: ")), None)
-            detail = "\n".join(err[i:][:40] if i is not None else err[-25:])
-            ck(f"nbdev-proc-nbs: {p.name} ({time.time() - t0:.1f} s)", r.returncode == 0, detail)
+        env["PYTHONPATH"] = os.pathsep.join([str(proj), *filter(None, [env.get("PYTHONPATH")])])   # the copied library, not an installed one
+        log("== nbdev-proc-nbs, all notebooks, nbdev's default workers (as nbdev-docs runs it)")
+        committed = {str(f.relative_to(proj / "nbs")): f.read_bytes() for f in sorted((proj / "nbs").rglob("*")) if f.is_file()}
+        ok, out, dt = run_proc(["--file-re", DOCS_FILE_RE], proj, env, PROC_TIMEOUT_S)   # nbdev-proc-nbs's own default (none) puts every file in the sidebar
+        ck(f"nbdev-proc-nbs ({dt:.1f} s)", ok, proc_error(out))
+        changed = changed_files(committed, proj / "nbs")
+        ck("nbdev-proc-nbs changes nothing under nbs/ (nbdev.yml committed as nbdev writes it)", not changed,
+           "commit what nbdev writes (nbdev-proc-nbs in the repo, or nbdev.quarto.refresh_quarto_yml for nbdev.yml):\n" + "\n".join(changed))
+        side = yaml.safe_load((proj / "nbs" / "sidebar.yml").read_text(encoding="utf-8")) if (proj / "nbs" / "sidebar.yml").exists() else {}
+        listed = ((side.get("website") or {}).get("sidebar") or {}).get("contents") or []
+        probs = [f"{p.name} not listed" for p in nbs if p.name not in listed]
+        probs += [f"{x} listed, not a page" for x in listed if not (isinstance(x, str) and re.search(DOCS_FILE_RE, x))]
+        ck("sidebar, as nbdev-docs generates it, lists every notebook and only pages", not probs, "\n".join(probs))
+        mixed = mixed_cells(out, nbs)
+        ck("no cell mixes imports with other code (nbdev runs it at docs time)", not mixed,
+           "put the imports in a cell of their own:\n" + "\n".join(mixed))
+        if not ok:
+            for p in nbs:
+                if (proj / "_proc" / p.name).exists(): continue
+                ok1, out1, dt1 = run_proc(["--file-re", DOCS_FILE_RE, "--file-glob", p.name], proj, env, ALONE_TIMEOUT_S)
+                ck(f"nbdev-proc-nbs, {p.name} alone ({dt1:.1f} s)", ok1, proc_error(out1))
 
         proc = proj / "_proc"
         log("== the processed files")

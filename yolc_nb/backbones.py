@@ -188,7 +188,7 @@ class LightHRNet(Backbone):
         return outs
 
     def forward(self, x, return_features:bool=False):
-        "Fused map [B, n_channels, H/2, W/2]; with `return_features`, a dict `F1..Fn` (stride 2**k) plus `out` (the fused map)."
+        "Fused map [B, n_channels, H/2, W/2]; with `return_features`, a dict `F1..Fn` (stride `2**k`) plus `out` (the fused map)."
         xs = self.stage_outputs(x)[-1]
         size = xs[0].shape[-2:]
         ups = [xs[0]] + [F.interpolate(t, size=size, mode="bilinear", align_corners=False) for t in xs[1:]]

@@ -144,7 +144,7 @@ class ModelConfig(Config):
     backbone: str = "LightHRNet"      # a registered backbone, or "timm:<name>"
     backbone_cfg: dict | None = None  # its arguments, e.g. {"n_channels": 16, "num_branches": 3} or {"pretrained": True}
     use_hrh_sco: bool = True          # the HRH-SCO head (False: YOLC's own stride-1 heatmap branch)
-    heatmap_upsample_num: int = 2     # transposed convolutions of the heatmap branch: stride down_ratio / 2**n
+    heatmap_upsample_num: int = 2     # transposed convolutions of the heatmap branch: stride `down_ratio / 2**n`
     down_ratio: int = 4               # the neck's output stride
     neck_channels: int = 64
     head_channels: int = 96
@@ -301,7 +301,7 @@ class TrainConfig(Config):
     warmup_steps: int = 20            # linear warm-up from `warmup_ratio * lr`
     final_lr_ratio: float = 0.05      # the cosine schedule ends at `final_lr_ratio * lr`
     max_steps: int = 200              # optimizer steps in total (a resumed run continues up to it)
-    epochs: int | None = None         # when set, overrides `max_steps` with epochs * steps per epoch
+    epochs: int | None = None         # when set, overrides `max_steps` with `epochs` × steps per epoch
     batch_size: int = 8               # per process
     grad_clip: float | None = 10.0    # max gradient norm (None: no clipping)
     amp: bool = True                  # mixed precision; only ever used on CUDA
@@ -325,7 +325,7 @@ class TrainConfig(Config):
     notes: str = ""                   # free text kept with the run (what a recipe is for)
     kd_diag_every: int = 0            # distill: log each loss term's gradient share on the student's backbone+neck every N steps (0: never)
     ema_decay: float | None = None    # keep an exponential moving average of the weights (YOLOX, ultralytics: 0.9999); None: off
-    ema_tau: float = 2000.0           # the EMA's decay ramps in as ema_decay * (1 - exp(-updates / ema_tau))
+    ema_tau: float = 2000.0           # the EMA's decay ramps in as `ema_decay * (1 - exp(-updates / ema_tau))`
     channels_last: bool = False       # models and images in channels-last memory (faster convolutions on CPUs and GPUs; float rounding differs)
     _nested = {"data": DataConfig, "model": ModelConfig, "distill": DistillConfig, "teacher_model": ModelConfig}
 

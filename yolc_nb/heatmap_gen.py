@@ -97,7 +97,7 @@ def gaussian_radius_centernet(det_size, min_overlap:float=0.7):
 
 # %% ../nbs/04_heatmap_gen.ipynb #aafff514
 def gaussian_kernel2d(radius:int, dtype=torch.float32, device=None) -> torch.Tensor:
-    "CenterNet's (2r+1)x(2r+1) Gaussian stamp: sigma = (2r+1)/6, values below eps*max set to 0."
+    "CenterNet's (2r+1)x(2r+1) Gaussian stamp: sigma = (2r+1)/6, values below `eps * max` set to 0."
     d = 2 * radius + 1
     sigma = d / 6
     t = torch.arange(-radius, radius + 1, dtype=torch.float64)
@@ -311,7 +311,7 @@ def dark_blur(heatmap:torch.Tensor, kernel:int=11) -> torch.Tensor:
 
 def dark_refine(heatmap:torch.Tensor, coords:torch.Tensor, kernel:int=11) -> torch.Tensor:
     """Sub-pixel peaks by DARK: one Newton step on the blurred log-heatmap from the integer cell of `coords`.
-    `heatmap` [*, H, W] with `coords` (x, y) [*, 2] (one peak per map) or [*, N, 2] (N peaks per map)."""
+    `heatmap` `[*, H, W]` with `coords` (x, y) `[*, 2]` (one peak per map) or `[*, N, 2]` (N peaks per map)."""
     if not isinstance(heatmap, torch.Tensor) or heatmap.ndim < 2:
         raise ValueError(f"`heatmap` must be a tensor [*, H, W]; got {getattr(heatmap, 'shape', type(heatmap))}")
     coords = torch.as_tensor(coords)
@@ -343,7 +343,7 @@ def dark_refine(heatmap:torch.Tensor, coords:torch.Tensor, kernel:int=11) -> tor
 
 # %% ../nbs/04_heatmap_gen.ipynb #df32381f
 def soft_argmax(heatmap:torch.Tensor, beta:float=1.0) -> torch.Tensor:
-    "Expected (x, y) [*, 2] under softmax(`beta` * `heatmap`) over each map [*, H, W]; differentiable."
+    "Expected (x, y) `[*, 2]` under `softmax(beta * heatmap)` over each map `[*, H, W]`; differentiable."
     if not isinstance(heatmap, torch.Tensor) or heatmap.ndim < 2:
         raise ValueError(f"`heatmap` must be a tensor [*, H, W]; got {getattr(heatmap, 'shape', type(heatmap))}")
     H, W = heatmap.shape[-2:]

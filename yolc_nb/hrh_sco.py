@@ -25,7 +25,7 @@ BOX_OUT_FORMATS = ("xyxy", "cxcywh")
 def decode_box_map(box_map:torch.Tensor, # [B, 4, H, W]: (dx, dy, w/2, h/2) in feature units
                    down_ratio:float=4, # stride of the map in input pixels
                    fmt:str="xyxy", # "xyxy" or "cxcywh"
-                  ) -> torch.Tensor: # [B, H*W, 4] boxes in input pixels, row-major cells
+                  ) -> torch.Tensor: # `[B, H*W, 4]` boxes in input pixels, row-major cells
     "Decode a YOLC box map into one box per cell, in input-image pixels."
     if not torch.is_tensor(box_map) or box_map.ndim != 4 or box_map.shape[1] != 4:
         raise ValueError(f"`box_map` must be a tensor of shape [B, 4, H, W]; got {tuple(getattr(box_map, 'shape', ())) or type(box_map).__name__}")
@@ -239,7 +239,7 @@ def gaussian_focal_loss(pred:torch.Tensor, target:torch.Tensor, alpha:float=2., 
     return (loss if weight is None else loss * weight).sum() / avg_factor
 
 def l1_loss(pred:torch.Tensor, target:torch.Tensor, weight=None, avg_factor=None) -> torch.Tensor:
-    "Weighted L1: sum(|pred - target| * weight) / avg_factor (mean over elements when `avg_factor` is None)."
+    "Weighted L1: `sum(|pred - target| * weight) / avg_factor` (mean over elements when `avg_factor` is None)."
     _same_shape(pred, target, "pred", "target")
     loss = (pred - target).abs()
     if weight is not None:

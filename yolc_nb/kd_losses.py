@@ -49,7 +49,7 @@ def _check_pair(s, t, names, ndim=4, channels=None):
 def kd_heatmap_mse(hm_s:torch.Tensor, # student heatmap logits [B, C, H, W]
                    hm_t:torch.Tensor, # teacher heatmap logits [B, C, H, W] (detached here)
                   ) -> torch.Tensor:  # scalar
-    "MSE between sigmoid probabilities of student and teacher heatmaps, mean over B*C*H*W."
+    "MSE between sigmoid probabilities of student and teacher heatmaps, mean over `B*C*H*W`."
     _check_pair(hm_s, hm_t, ("hm_s", "hm_t"))
     return F.mse_loss(torch.sigmoid(hm_s), torch.sigmoid(hm_t.detach()), reduction="mean")
 
@@ -58,7 +58,7 @@ def kd_heatmap_kl(hm_s:torch.Tensor, # student heatmap logits [B, C, H, W]
                   hm_t:torch.Tensor, # teacher heatmap logits [B, C, H, W] (detached here)
                   temperature:float=1.0, # T > 0
                  ) -> torch.Tensor: # scalar
-    "`T^2 * KL(Q_t || Q_s)` of per-pixel softmaxes over classes at temperature `T`, mean over B*H*W pixels."
+    "`T^2 * KL(Q_t || Q_s)` of per-pixel softmaxes over classes at temperature `T`, mean over `B*H*W` pixels."
     _check_pair(hm_s, hm_t, ("hm_s", "hm_t"))
     if not _is_real(temperature) or not math.isfinite(temperature) or temperature <= 0:
         raise ValueError(f"`temperature` must be a finite number > 0; got {temperature!r}")
@@ -75,7 +75,7 @@ def kd_coarse(box_s:torch.Tensor, # student box map [B, 4, H, W]: (dx, dy, w/2, 
               box_t:torch.Tensor, # teacher box map [B, 4, H, W] (detached here)
               down_ratio:float=4,  # stride of the map in input pixels
              ) -> torch.Tensor:    # scalar, in pixels^2
-    "MSE between boxes decoded by `decode_box_map` (xyxy pixels), mean over B*H*W*4."
+    "MSE between boxes decoded by `decode_box_map` (xyxy pixels), mean over `B*H*W*4`."
     _check_pair(box_s, box_t, ("box_s", "box_t"), channels=4)
     if not _is_real(down_ratio) or not math.isfinite(down_ratio) or down_ratio <= 0:
         raise ValueError(f"`down_ratio` must be a finite number > 0; got {down_ratio!r}")
@@ -207,7 +207,7 @@ def kd_cwd(hm_s:torch.Tensor, # student logits [B, C, H, W]
            hm_t:torch.Tensor, # teacher logits [B, C, H, W] (detached here)
            tau:float=1.0, # temperature > 0
           ) -> torch.Tensor: # scalar
-    "Channel-wise distillation (Shu et al., ICCV 2021): per channel a softmax over the H*W locations at `tau`; tau^2 * KL(teacher || student), mean over B*C channels."
+    "Channel-wise distillation (Shu et al., ICCV 2021): per channel a softmax over the `H*W` locations at `tau`; `tau^2 * KL(teacher || student)`, mean over `B*C` channels."
     _check_pair(hm_s, hm_t, ("hm_s", "hm_t"))
     if not _is_real(tau) or not math.isfinite(tau) or tau <= 0: raise ValueError(f"`tau` must be a finite number > 0; got {tau!r}")
     B, C, H, W = hm_s.shape
@@ -218,7 +218,7 @@ def kd_cwd(hm_s:torch.Tensor, # student logits [B, C, H, W]
 def kd_pkd(feat_s:torch.Tensor, # student features [B, C, H, W] (after the adapter, when channels differ)
            feat_t:torch.Tensor, # teacher features [B, C, H, W] (detached here)
            eps:float=1e-6) -> torch.Tensor: # scalar
-    "PKD (Cao et al., NeurIPS 2022): each channel of both maps standardised over B*H*W, then half the mean squared difference (mmrazor's PKDLoss)."
+    "PKD (Cao et al., NeurIPS 2022): each channel of both maps standardised over `B*H*W`, then half the mean squared difference (mmrazor's PKDLoss)."
     _check_pair(feat_s, feat_t, ("feat_s", "feat_t"))
     def z(f):
         f = f.transpose(0, 1).reshape(f.shape[1], -1)
@@ -287,7 +287,7 @@ def render_kd_maps(outs_s:dict, outs_t:dict, # head outputs (`heatmap`, `box_coa
                    pixel:tuple|None=None, # (row, col) of the class-distribution panel; None: the teacher's peak
                    down_ratio:float=4,
                   ) -> Figure:
-    "Teacher vs student difference maps (probabilities, T^2*KL per pixel, decoded-box error) and softened class distributions at one pixel."
+    "Teacher vs student difference maps (probabilities, `T^2 * KL` per pixel, decoded-box error) and softened class distributions at one pixel."
     hs, ht = _get(outs_s, "heatmap", "outs_s").detach(), _get(outs_t, "heatmap", "outs_t").detach()
     xs, xt = _get(outs_s, "box_coarse", "outs_s").detach(), _get(outs_t, "box_coarse", "outs_t").detach()
     _check_pair(hs, ht, ("outs_s['heatmap']", "outs_t['heatmap']")); _check_pair(xs, xt, ("outs_s['box_coarse']", "outs_t['box_coarse']"), channels=4)

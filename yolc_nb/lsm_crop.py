@@ -232,7 +232,7 @@ def select_crops(crops, # [N, 4] xywh crops (e.g. one image's `LSM` output)
                  min_patch_size:float=0, # drop patches with a side under this many pixels (after growing and clamping)
                  expand:float=1.2, # grow about the centre by this factor
                  order:str="area", # "area" (largest crop first) or "given"
-                 min_patch_area:float=0, # drop crops with w*h under this (px², before growing; YOLC's evaluation: 96**2)
+                 min_patch_area:float=0, # drop crops with `w*h` under this (px², before growing; YOLC's evaluation: `96**2`)
                 ) -> torch.Tensor: # [M, 4] xywh, inside the image
     "YOLC's patch choice: drop small crops, grow the rest `expand`x about the centre and clamp them to the image, keep the largest few."
     crops = _check_crops(crops)

@@ -22,7 +22,7 @@ __all__ = ['NECKS', 'QueryToSpatial', 'MultiScaleDecoder', 'SimpleDecoder', 'Str
 
 # %% ../nbs/03_necks_heads.ipynb #6d27caa0
 class QueryToSpatial(nn.Module):
-    "Queries [B, K, D] -> maps [B, out_channels, h, w]: linear D -> h*w per query, then 1x1 conv K -> out_channels."
+    "Queries [B, K, D] -> maps [B, out_channels, h, w]: linear D -> `h*w` per query, then 1x1 conv K -> out_channels."
     def __init__(self, num_keypoints:int, query_dim:int, spatial_size, out_channels:int):
         super().__init__()
         self.num_keypoints, self.query_dim = check_int(num_keypoints, "num_keypoints"), check_int(query_dim, "query_dim")

@@ -105,7 +105,7 @@ def setup_distributed(device:str="auto") -> dict:
 
 # %% ../nbs/12_train.ipynb #7ema0002
 class ModelEMA:
-    "An exponential moving average of a model's state: after each step every floating-point entry moves by 1 - d towards the model's, d = decay * (1 - exp(-updates / tau))."
+    "An exponential moving average of a model's state: after each step every floating-point entry moves by `1 - d` towards the model's, `d = decay * (1 - exp(-updates / tau))`."
     def __init__(self, model:nn.Module, decay:float=0.9999, tau:float=2000.0, updates:int=0):
         if not 0 < decay < 1: raise ValueError(f"`decay` must be in (0, 1); got {decay!r}")
         if not tau > 0: raise ValueError(f"`tau` must be > 0; got {tau!r}")
