@@ -50,7 +50,8 @@ def install_source(dist: str, repo: str) -> str:
             'if "google.colab" in sys.modules:\n'
             '    get_ipython().system(f"{sys.executable} -m pip list --format=freeze > /tmp/colab-packages.txt")\n'
             f"    get_ipython().run_line_magic(\"pip\", 'install -q -c /tmp/colab-packages.txt \"{spec}\"')\n"
-            'get_ipython().run_line_magic("load_ext", "yolc_nb.notebooks")')
+            'if "IPython" in sys.modules:   # a notebook (nbdev-test, docs, Jupyter, Colab), not a script\n'
+            '    get_ipython().run_line_magic("load_ext", "yolc_nb.notebooks")')
 
 def _lines(s: str) -> list[str]: return s.splitlines(keepends=True)
 

@@ -24,7 +24,9 @@ its `--file-re`):
   (GitHub cannot render a notebook whose widget metadata lacks it);
 - every figure stored in a notebook (an image output of a cell the docs show, i.e. not `#| hide`) is in the
   processed notebook (GitHub and the docs site show stored outputs; `tests/refresh_outputs.py` stores them);
-- every image a markdown cell (or the reading-order page) links by a relative path exists under nbs/;
+- every image a markdown cell (or the reading-order page) links, by a relative path or by the repository's raw URL,
+  exists under nbs/; a notebook (but index) links none by a relative path (in Colab a notebook is alone: only the
+  raw URL shows);
 - the reading-order page (`nbs/00-reading-order.md`: markdown, so that GitHub renders it too) is processed, links every
   notebook but index once, and is linked from the index notebook (hence the README) and the site's navbar (`_quarto.yml`);
 - no docstring of the exported modules (module, functions, classes, methods) and no parameter comment show_doc
@@ -57,6 +59,8 @@ COLAB_MARK, BADGE_MARK = "google.colab", "colab.research.google.com/github/"
 ORDER_PAGE = "00-reading-order.md"
 LINK_RE = re.compile(r"\]\(([\w.-]+\.ipynb)\)")
 IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?!https?:)([^)\s]+)")
+RAW_IMAGES = "https://raw.githubusercontent.com/yolc-nb/yolc_nb/main/nbs/"   # how a notebook links its figures: Colab loads them from there
+RAW_IMAGE_RE = re.compile(r"!\[[^\]]*\]\(" + re.escape(RAW_IMAGES) + r"([^)\s]+)")
 PROC_TIMEOUT_S = 600     # the whole nbdev-proc-nbs run (about 25 s on 2 cores); a docs-time cell that hangs fails here
 ALONE_TIMEOUT_S = 300    # one notebook run again alone, after a failed run
 DOCS_FILE_RE = r"\.(?:ipynb|qmd|html)$"   # nbdev-docs' default --file-re (nbdev.quarto._def_file_re): the pages its sidebar lists
@@ -66,8 +70,8 @@ NBDEV_WRITES = {"sidebar.yml"}   # what nbdev-proc-nbs may write under nbs/ (gen
 MIXED_RE = re.compile(r"Found cells containing imports and other code\. See FAQ\.\n---\n(.*?)\n---\n", re.S)
 
 def missing_images(text: str, base: Path) -> list[str]:
-    "The relative image paths of markdown `text` that do not exist under `base`."
-    return [m for m in IMAGE_RE.findall(text) if not (base / m).is_file()]
+    "The images of markdown `text`, linked by a relative path or by the repository's raw URL (`RAW_IMAGES`), that are not under `base`."
+    return [m for m in IMAGE_RE.findall(text) + RAW_IMAGE_RE.findall(text) if not (base / m).is_file()]
 
 def images_by_cell(nb: dict, shown_only: bool) -> dict:
     "{cell id: number of image/png outputs} of the code cells (only those the docs show when `shown_only`)."
@@ -261,6 +265,9 @@ def main(argv=None) -> int:
             cell_source(c) for c in load_nb(p)["cells"] if c["cell_type"] == "markdown")
         miss = missing_images(text, NBS)
         ck(f"linked images exist: {p.name}", not miss, "missing: " + ", ".join(miss))
+        if p.suffix == ".ipynb" and p.name != "index.ipynb":   # a notebook opened in Colab is alone: a relative link shows nothing
+            rel = IMAGE_RE.findall(text)
+            ck(f"images linked so Colab shows them: {p.name}", not rel, f"link these by {RAW_IMAGES}...: {rel}")
 
     log("== docstrings of the exported modules (show_doc renders them as markdown)")
     lib = REPO / nbdev_config().get("lib_path", "yolc_nb")

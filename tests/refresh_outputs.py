@@ -114,7 +114,8 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="yolc_nb_refresh_") as t:
         work = Path(t) / "nbs"
         shutil.copytree(NBS, work, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_proc", "_docs"))
-        if (REPO / "recipes").is_dir(): shutil.copytree(REPO / "recipes", Path(t) / "recipes")
+        # the copy is not a checkout: the repository files a notebook reads (`yolc_nb.notebooks.repo_file`) come from this one
+        os.environ.update(YOLC_NB_REPO_URL=REPO.as_uri() + "/", YOLC_NB_CACHE=str(Path(t) / "cache"))
         roots = {work: "nbs", Path(t): ".", REPO: ".", Path.home(): "~"}
         if shared: roots[shared] = "../shared/data"
         scrub = path_scrubber(roots)

@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/notebooks.html.md"""
 
 # %% ../nbs/00_notebooks.ipynb #nbrun004
 from __future__ import annotations
-import os, re
+import hashlib, os, re
 from pathlib import Path
 from .core import cache_dir, fetch_file
 
@@ -113,7 +113,8 @@ def repo_file(path:str, # a path from the repository's root, e.g. "recipes/visdr
         raise FileNotFoundError(f"`path`: the checkout {root} has no file {path}")
     base = os.environ.get(REPO_URL_ENV) or REPO_URL
     url = base.rstrip("/") + "/" + "/".join(parts)
-    try: return fetch_file(url, cache_dir() / "repo" / Path(*parts))
+    where = hashlib.sha256(base.encode()).hexdigest()[:12]          # one cache folder per source: a fork's files are not GitHub's
+    try: return fetch_file(url, cache_dir() / "repo" / where / Path(*parts))
     except ConnectionError as e:
         raise ConnectionError(f"{e}. Outside a checkout of {REPO} the file {path} is downloaded: clone the repository, "
                               f"or set ${REPO_URL_ENV} to where its files are") from None

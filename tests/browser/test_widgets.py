@@ -51,7 +51,9 @@ class Lab:
             p.write_text(json.dumps(val))
         env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "ws"),
                "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "JUPYTER_DATA_DIR": str(tmp / "data"), "JUPYTER_CONFIG_DIR": str(tmp / "config"),
-               "IPYTHONDIR": str(tmp / "ipython"), "PYTHONUNBUFFERED": "1"}
+               "IPYTHONDIR": str(tmp / "ipython"), "PYTHONUNBUFFERED": "1",
+               # the copy of nbs/ is not a checkout: the repository files a notebook reads (`repo_file`) come from this one
+               "YOLC_NB_REPO_URL": REPO.as_uri() + "/", "YOLC_NB_CACHE": str(tmp / "cache")}
         # A venv made with --system-site-packages (CI's) imports the base Python's jupyterlab_widgets but would not see the lab
         # extension it installed under the base prefix's share/jupyter: without it every widget stays "Loading widget...".
         shared = [str(Path(pre) / "share" / "jupyter") for pre in dict.fromkeys((sys.prefix, sys.base_prefix))]
