@@ -13,11 +13,11 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['CACHE_ENV', 'DEVICES', 'THREADS_ENV', 'CKPT_FORMAT', 'LEGACY_CKPT_FORMATS', 'atomic_write', 'cache_dir',
-           'sha256_file', 'fetch_file', 'markdown_table', 'check_int', 'int_pair', 'shape_str', 'device_form_error',
-           'default_device', 'resolve_device', 'usable_cores', 'default_threads', 'set_threads', 'rng_state',
-           'set_rng_state', 'save_checkpoint', 'load_error_reason', 'read_checkpoint', 'upgrade_state_dict',
-           'load_state_checked', 'load_checkpoint']
+__all__ = ['CACHE_ENV', 'DEVICES', 'THREADS_ENV', 'CKPT_FORMAT', 'LEGACY_CKPT_FORMATS', 'atomic_write', 'atomic_leftovers',
+           'cache_dir', 'sha256_file', 'fetch_file', 'markdown_table', 'check_int', 'int_pair', 'shape_str',
+           'device_form_error', 'default_device', 'resolve_device', 'usable_cores', 'default_threads', 'set_threads',
+           'rng_state', 'set_rng_state', 'save_checkpoint', 'load_error_reason', 'read_checkpoint',
+           'upgrade_state_dict', 'load_state_checked', 'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #c0de0005
 def atomic_write(path, # the file to (over)write; its folder is created if needed
@@ -41,6 +41,16 @@ def atomic_write(path, # the file to (over)write; its folder is created if neede
             raise OSError(e.errno, f"could not write {path}: {e.strerror or e}; the previous {path.name}, if any, is untouched") from e
         raise
     return path
+
+# %% ../nbs/00_core.ipynb #c0de0008
+def atomic_leftovers(folder, # where the files are written
+                     names, # the names of the files that `atomic_write` writes there (e.g. `last.pt`)
+                    ) -> list[Path]:
+    "The temporary files that interrupted `atomic_write`s of `names` left in `folder` (`.NAME.XXXXXXXX.tmp`), sorted; no other file."
+    folder = Path(folder)
+    if not folder.is_dir(): return []
+    mine = re.compile(r"\.(?:%s)\.[a-z0-9_]+\.tmp" % "|".join(re.escape(n) for n in names))
+    return sorted(p for p in folder.iterdir() if mine.fullmatch(p.name) and p.is_file())
 
 # %% ../nbs/00_core.ipynb #c0web002
 CACHE_ENV = "YOLC_NB_CACHE"
@@ -74,7 +84,7 @@ def fetch_file(url:str, # any URL `urllib` opens: https://, file://, ...
         raise ValueError(f"the file at {url} has SHA-256 {got}, not the expected {sha256}; nothing was written to {dest}")
     return atomic_write(dest, data)
 
-# %% ../nbs/00_core.ipynb #c0de0007
+# %% ../nbs/00_core.ipynb #b0a6cabc
 def markdown_table(rows:list, # dicts keyed by `headers`, or sequences in `headers` order
                    headers:list, # the column titles
                    fmt:str="{:.3f}", # format of float cells
@@ -122,7 +132,7 @@ def shape_str(t) -> str:
     "The shape of a tensor as a tuple string, or the type name of anything else: the \"got ...\" of an error message."
     return str(tuple(t.shape)) if isinstance(t, torch.Tensor) else type(t).__name__
 
-# %% ../nbs/00_core.ipynb #c0de0009
+# %% ../nbs/00_core.ipynb #2ed32a69
 DEVICES = ("auto", "cpu", "cuda", "cuda:N")
 
 def device_form_error(device) -> str|None:

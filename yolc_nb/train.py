@@ -13,7 +13,7 @@ import torch, torch.nn as nn
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from tqdm.auto import tqdm
-from .core import atomic_write, resolve_device, device_form_error, rng_state, save_checkpoint, read_checkpoint, load_checkpoint
+from .core import atomic_write, atomic_leftovers, resolve_device, device_form_error, rng_state, save_checkpoint, read_checkpoint, load_checkpoint
 from .data import SyntheticAerial, collate, CocoDetection, VisDroneDET
 from .augment import TrainTransform, TrainingSet, EpochSampler
 from .evaluation import eval_model, evaluate_model
@@ -22,9 +22,9 @@ from .config import SOURCE_FORMS, parse_source, DataConfig, ModelConfig, Distill
 from .detector import YOLCDetector, offline_config
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'lr_factor', 'CachedDataset', 'open_source', 'build_datasets', 'num_classes_of', 'training_state',
-           'setup_distributed', 'ModelEMA', 'prepare_run_dir', 'RunLog', 'shared_params', 'fit', 'build_model',
-           'summarize_run', 'train', 'distill', 'evaluate_checkpoint', 'render_kd_shares']
+__all__ = ['RUN_FILES', 'RUN_WRITES', 'lr_factor', 'CachedDataset', 'open_source', 'build_datasets', 'num_classes_of',
+           'training_state', 'setup_distributed', 'ModelEMA', 'prepare_run_dir', 'RunLog', 'shared_params', 'fit',
+           'build_model', 'summarize_run', 'train', 'distill', 'evaluate_checkpoint', 'render_kd_shares']
 
 # %% ../nbs/12_train.ipynb #72c0f22a
 def lr_factor(step:int, warmup_steps:int, max_steps:int, final_ratio:float=0.05, schedule:str="cosine",
@@ -139,13 +139,14 @@ class _TrainForward(nn.Module):
         return self.model.forward_train(img, img_metas, gt_bboxes, gt_labels, gt_ignore=gt_ignore)
 
 RUN_FILES = ("last.pt", "log.jsonl", "metrics.json")
+RUN_WRITES = ("config.json", *RUN_FILES)   # every file a run writes (atomically) in its folder
 
 def prepare_run_dir(out_dir, resuming:bool=False, overwrite:bool=False) -> Path:
-    "Create `out_dir`, remove temporary files of interrupted writes; refuse a folder holding a run unless resuming or overwriting it."
+    "Create `out_dir`, remove the temporary files of its own interrupted writes; refuse a folder holding a run unless resuming or overwriting it."
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir(): raise ValueError(f"`out_dir` must be a folder; {out_dir} is a file")
     out_dir.mkdir(parents=True, exist_ok=True)
-    for p in out_dir.glob(".*.tmp"): p.unlink()                    # left by an atomic_write that a kill interrupted
+    for p in atomic_leftovers(out_dir, RUN_WRITES): p.unlink()   # left by the run's own atomic_writes that a kill interrupted
     held = [n for n in RUN_FILES if (out_dir / n).exists()]
     if held and not resuming:
         if not overwrite:
@@ -360,11 +361,16 @@ def evaluate_checkpoint(ckpt, # a checkpoint written by `train`/`distill` (or `s
     device = resolve_device(device)                   # a clear error for a bad or unavailable device, before any loading
     model, st = load_detector(ckpt, with_checkpoint=True)
     model = model.to(device).eval()
+    where = f"--data {os.fspath(data)}" if isinstance(data, (str, os.PathLike)) else "the run's own validation set" if data is None else "`data`"
     if isinstance(data, (str, os.PathLike)): val = open_source(os.fspath(data), "val", DataConfig())
     else:
         if data is None: data = (st.get("train_config") or {}).get("data") or {}
         val = build_datasets(data if isinstance(data, DataConfig) else DataConfig.from_dict(data))[1]
         if val is None: raise ValueError(f"the run of {ckpt} has no validation set: name one (yolc-nb eval --data SOURCE)")
+    n = getattr(val, "num_classes", None)
+    if n is not None and int(n) != model.num_classes:
+        raise ValueError(f"{ckpt} detects {model.num_classes} classes but the evaluation data ({where}) has {n}: "
+                         f"evaluate it on data with its {model.num_classes} classes (yolc-nb eval --data SOURCE)")
     kw = dict(device=device, ignore_rule=ignore_rule, max_dets=max_dets)
     out = {"global": evaluate_model(model, val, batch_size, crop=False, **kw)[0]}
     if crop: out["crops"] = evaluate_model(model, val, batch_size, crop=True, **kw)[0]
