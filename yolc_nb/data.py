@@ -19,8 +19,8 @@ __all__ = ['SAHI_COMMIT', 'SHARED_FILES', 'SHARED_DATA_ENV', 'VISDRONE_LOG_SIZE'
            'CLASS_STYLES', 'OTHERS_RGB', 'VISDRONE_CLASSES', 'VISDRONE_FIELDS', 'VISDRONE_SCENES', 'fetch_shared_data',
            'find_shared_data', 'interval_coverage', 'box_coverage', 'aitod_size_class', 'render_objects',
            'sample_roles', 'SyntheticAerial', 'show_sample', 'preview_figure', 'size_histograms', 'collate',
-           'read_image', 'image_size', 'DetectionDataset', 'CocoDetection', 'to_coco', 'VisDroneDET', 'visdrone_line',
-           'to_visdrone', 'write_synthetic']
+           'read_image', 'image_size', 'write_blank_png', 'DetectionDataset', 'CocoDetection', 'to_coco', 'VisDroneDET',
+           'visdrone_line', 'to_visdrone', 'write_synthetic']
 
 # %% ../nbs/01_data.ipynb #45dc4300
 SAHI_COMMIT = "37ea5564a7b0c9f066a1146c9a5e2bd9da9a13a4"   # obss/sahi: the commit that last changed these three files
@@ -346,7 +346,8 @@ def read_image(path, # an image file OpenCV can decode (PNG, JPEG, ...)
     import cv2
     p = Path(path)
     if not p.is_file(): raise FileNotFoundError(f"image file not found: {p}")
-    im = cv2.imread(str(p), cv2.IMREAD_COLOR)
+    data = np.fromfile(p, np.uint8)          # not cv2.imread: OpenCV's own file access crashes on a name that is not UTF-8
+    im = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
     if im is None: raise ValueError(f"{p} is not a readable image (OpenCV could not decode it)")
     rgb = torch.from_numpy(np.ascontiguousarray(im[..., ::-1].transpose(2, 0, 1)))   # BGR -> RGB planes, one copy
     if dtype == torch.uint8: return rgb.share_memory_() if shared else rgb
@@ -360,10 +361,22 @@ def image_size(path) -> tuple[int, int]:
     from PIL import Image, UnidentifiedImageError
     p = Path(path)
     if not p.is_file(): raise FileNotFoundError(f"image file not found: {p}")
+    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None   # no pixels are decoded: a huge image is measured, not refused
     try:
         with Image.open(p) as im: (W, H), turn = im.size, im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
     except (UnidentifiedImageError, OSError) as e: raise ValueError(f"{p} is not a readable image ({e})") from None
+    finally: Image.MAX_IMAGE_PIXELS = limit
     return (W, H) if turn else (H, W)
+
+# %% ../nbs/01_data.ipynb #aeada115
+def write_blank_png(path, W:int, H:int) -> Path:
+    "A valid black PNG of W x H pixels (1 bit each), written row by row: a few MB of memory whatever the size (for tests of size limits)."
+    import struct, zlib
+    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    z, row = zlib.compressobj(9), bytes(1 + (W + 7) // 8)                # filter byte 0, then W bits of 0
+    idat = b"".join(z.compress(row) for _ in range(H)) + z.flush()
+    head = chunk(b"IHDR", struct.pack(">IIBBBBB", W, H, 1, 0, 0, 0, 0))   # 1-bit greyscale, deflate, no filter, no interlace
+    return atomic_write(path, b"\x89PNG\r\n\x1a\n" + head + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
 
 # %% ../nbs/01_data.ipynb #bd1d55be
 class DetectionDataset(Dataset):
