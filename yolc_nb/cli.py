@@ -154,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--score-thr", type=_unit_float, default=0.3, help="detections kept and drawn from this score"); q.add_argument("--no-crop", action="store_true", help="the global pass only")
     q.add_argument("--device", type=_device, default="auto", help="auto (a GPU when one is visible, default), cpu, cuda or cuda:N")
     q.add_argument("--max-pixels", type=_positive_int, help="skip larger images with the reason (default: what 3 of the model's largest activations leave in free memory)")
+    q.add_argument("--overwrite", action="store_true", help="replace the results OUT holds and remove that run's figures (else such an OUT is refused)")
     m = sub.add_parser("demo", help="the end-to-end demo: data, teacher, distilled and plain students, evaluation, report")
     m.add_argument("--out", type=_folder, default="runs/demo", help="output folder (default runs/demo; a re-run replaces it)")
     m.add_argument("--quick", action="store_true", help="a smoke run of the same pipeline (seconds)")
@@ -190,7 +191,7 @@ def main(argv=None) -> int:
             print(metrics_table(m))
         elif args.command == "predict":
             from yolc_nb.detector import predict_images
-            s = predict_images(args.image_or_dir, args.ckpt, args.out, args.score_thr, crop=not args.no_crop, device=args.device, max_pixels=args.max_pixels)
+            s = predict_images(args.image_or_dir, args.ckpt, args.out, args.score_thr, crop=not args.no_crop, device=args.device, max_pixels=args.max_pixels, overwrite=args.overwrite)
             print(f"{s['images']} image(s), {s['detections']} detections, {len(s['skipped'])} skipped -> {s['json']}")
         elif args.command == "demo":
             from yolc_nb.demo import run_demo

@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/detector.html.md"""
 
 # %% ../nbs/10_detector.ipynb #e9386fc7
 from __future__ import annotations
-import contextlib, copy, io, json
+import contextlib, copy, io, json, os
 from pathlib import Path
 from fastcore.basics import patch
 import numpy as np
@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from .core import default_device, resolve_device, atomic_write, read_checkpoint, load_state_checked, LEGACY_CKPT_FORMATS
-from .data import read_image, CLASS_STYLES
+from .data import read_image, image_size, CLASS_STYLES
 from .geometry import make_meta, to_original, Detections, remap_bboxes_to_full
 from .backbones import BackboneFactory, count_parameters
 from .necks_heads import build_neck, count_macs, measure_saved_activations
@@ -28,10 +28,10 @@ from .kd_losses import freeze_teacher, kd_losses, kd_local_refine, kd_pkd
 from .fusion import fuse_detections, FUSION_METHODS
 
 # %% auto #0
-__all__ = ['DETECTOR_CONFIGS', 'pad_to_stride', 'pad_batch', 'same_padded_size', 'detector_config', 'evaluating', 'valid_sizes',
-           'YOLCDetector', 'bytes_per_pixel', 'free_memory', 'pixel_budget', 'check_pixels', 'offline_config',
-           'load_detector', 'class_names', 'detector_costs', 'fold_batchnorm', 'DistillDetector', 'draw_detections',
-           'render_detections', 'predict_images']
+__all__ = ['DETECTOR_CONFIGS', 'PREDICT_FILES', 'pad_to_stride', 'pad_batch', 'same_padded_size', 'detector_config', 'evaluating',
+           'valid_sizes', 'YOLCDetector', 'bytes_per_pixel', 'free_memory', 'pixel_budget', 'check_pixels',
+           'offline_config', 'load_detector', 'class_names', 'detector_costs', 'fold_batchnorm', 'DistillDetector',
+           'draw_detections', 'render_detections', 'earlier_predictions', 'prediction_inputs', 'predict_images']
 
 # %% ../nbs/10_detector.ipynb #5ffa63dd
 def pad_to_stride(img:torch.Tensor, # [B, C, H, W] or [C, H, W]
@@ -584,50 +584,47 @@ def render_detections(image:torch.Tensor, # [3, H, W] in 0..1
     fig.tight_layout()
     return fig
 
-# %% ../nbs/10_detector.ipynb #de7e0002
-def predict_images(path, # an image file or a folder of them
-                   model, # a `YOLCDetector`, or the path of a checkpoint to load one from
-                   out="runs/predict", score_thr:float=0.3, crop:bool=True, device="cpu", log=print,
-                   max_pixels:int|None=None, # larger images are skipped with the reason (default: `pixel_budget`)
-                  ) -> dict:
-    "Detect on an image or every file of a folder; write an annotated `STEM_EXT_det.png` per image, `predictions.coco.json` and `results.json` under `out`."
-    path, out = Path(path), Path(out)
-    if not path.exists(): raise ValueError(f"`IMAGE_OR_DIR` does not exist: {path}")
-    if out.is_file(): raise ValueError(f"`out` must be a folder (created if missing); got the file {out}")
-    device = resolve_device(device)
-    if not (isinstance(score_thr, (int, float)) and 0 <= score_thr <= 1): raise ValueError(f"`score_thr` must be a number in [0, 1]; got {score_thr!r}")
-    if isinstance(model, nn.Module): names = class_names({}, model.num_classes)
-    else:
-        model, ckpt = load_detector(model, with_checkpoint=True)
-        names = class_names(ckpt, model.num_classes)
-    model = model.to(device).eval()
-    files = sorted(p for p in path.iterdir() if not p.name.startswith(".")) if path.is_dir() else [path]
-    images, anns, crops_out, skipped, used = [], [], [], [], set()
-    for f in files:
-        try: img = read_image(f)
-        except (ValueError, FileNotFoundError):
-            log(f"skipped: {f.name} is not a readable image"); skipped.append(f.name); continue
-        H, W = img.shape[-2:]
-        iid = len(images) + 1
-        try: dets, crops = model.simple_test(img[None].to(device), [make_meta(H, W)], crop=crop, score_thr=min(score_thr, 0.05), max_pixels=max_pixels)
-        except ValueError as e:
-            if "pixel budget" not in str(e): raise
-            log(f"skipped: {f.name}: {e}"); skipped.append(f.name); continue
-        d = dets[0].to("cpu"); d.image_id = iid
-        name = _figure_name(f, used)
-        images.append(dict(id=iid, file_name=f.name, height=int(H), width=int(W), figure=name))
-        for r in d[d.scores >= score_thr].to_coco():
-            anns.append(dict(id=len(anns) + 1, iscrowd=0, area=r["bbox"][2] * r["bbox"][3], **{**r, "category_id": r["category_id"] + 1}))
-        crops_out += [dict(image_id=iid, bbox=c) for c in crops[0].tolist()]
-        fig = render_detections(img, d, crops[0], score_thr=score_thr, title=f"{f.name}: {int((d.scores >= score_thr).sum())} detections",
-                                size=max(5., min(W, 3000) / 100), class_names=names)   # about 1 figure pixel per image pixel
-        buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=100)
-        atomic_write(out / name, buf.getvalue())
-    coco = dict(images=images, annotations=anns, categories=[dict(id=i + 1, name=n) for i, n in enumerate(names)], crops=crops_out)
+# %% ../nbs/10_detector.ipynb #de7e0010
+PREDICT_FILES = ("predictions.coco.json", "results.json")   # what `predict_images` writes in `out` beside its figures
+
+def earlier_predictions(out) -> list[str]:
+    "Names of the files an earlier `predict_images` left in `out`: its JSON files and the figures its `predictions.coco.json` lists."
+    out = Path(out)
+    held = [n for n in PREDICT_FILES if (out / n).is_file()]
+    figs = []
+    if PREDICT_FILES[0] in held:
+        try: figs = [im.get("figure") for im in json.loads((out / PREDICT_FILES[0]).read_bytes())["images"]]
+        except (ValueError, KeyError, TypeError, AttributeError): pass     # not the kit's JSON: its figures are unknown
+    return held + [n for n in figs if isinstance(n, str) and n.endswith("_det.png") and Path(n).name == n and (out / n).is_file()]
+
+def prediction_inputs(path:Path) -> tuple[list[Path], list[str]]:
+    "The files `predict_images` reads (`path`, or the visible files of the folder `path`) and the names it leaves out: an earlier run's outputs there."
+    folder = path if path.is_dir() else path.parent
+    theirs = set(earlier_predictions(folder))
+    files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")) if path.is_dir() else [path]
+    kept = [f for f in files if f.name not in theirs]
+    if not kept: raise ValueError(f"`IMAGE_OR_DIR` holds no file to detect on: {path}" + (f" (the outputs of a predict run in {folder} are no inputs)" if files else ""))
+    return kept, sorted(f.name for f in files if f.name in theirs)
+
+def _shown(name) -> str:
+    "A file name or path as text that prints and draws anywhere: a byte that is not UTF-8 shown as `\\xff`."
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+def _read_within_budget(f:Path, model:nn.Module, max_pixels:int|None, device):
+    "(pixels, None) of image file `f`, or (None, why it is skipped); an image above the pixel budget by its header is never decoded."
+    try: hw = image_size(f)
+    except (ValueError, FileNotFoundError): hw = None   # a header Pillow cannot read: OpenCV may still decode it (`simple_test` checks its size)
+    if hw is not None:
+        try: check_pixels(model, hw, max_pixels, device)
+        except ValueError as e: return None, f"{_shown(f.name)}: {e}"
+    try: return read_image(f), None
+    except (ValueError, FileNotFoundError): return None, f"{_shown(f.name)} is not a readable image"
+
+def _write_predictions(out:Path, images:list, anns:list, crops:list, names:list):
+    "`predictions.coco.json` and `results.json` (pycocotools' results format: `COCO(gt).loadRes(...)`) of the images so far, atomically."
+    coco = dict(images=images, annotations=anns, categories=[dict(id=i + 1, name=n) for i, n in enumerate(names)], crops=crops)
     atomic_write(out / "predictions.coco.json", json.dumps(coco))
-    results = [dict(image_id=a["image_id"], category_id=a["category_id"], bbox=a["bbox"], score=a["score"]) for a in anns]
-    atomic_write(out / "results.json", json.dumps(results))   # pycocotools' results format: COCO(gt).loadRes(...)
-    return dict(images=len(images), detections=len(anns), skipped=skipped, json=str(out / "predictions.coco.json"))
+    atomic_write(out / "results.json", json.dumps([{k: a[k] for k in ("image_id", "category_id", "bbox", "score")} for a in anns]))
 
 def _figure_name(f:Path, used:set) -> str:
     "`STEM_EXT_det.png` for image file `f`, unique among the names in `used` (which it joins): a.png and a.jpg get two."
@@ -636,3 +633,55 @@ def _figure_name(f:Path, used:set) -> str:
     while name in used: k += 1; name = f"{base}_{k}_det.png"
     used.add(name)
     return name
+
+# %% ../nbs/10_detector.ipynb #de7e0002
+def predict_images(path, # an image file or a folder of them
+                   model, # a `YOLCDetector`, or the path of a checkpoint to load one from
+                   out="runs/predict", score_thr:float=0.3, crop:bool=True, device="cpu", log=print,
+                   max_pixels:int|None=None, # larger images are skipped with the reason, by their header (default: `pixel_budget`)
+                   overwrite:bool=False, # replace the results `out` holds and remove that run's figures (else such an `out` is refused)
+                  ) -> dict:
+    "Detect on an image or every file of a folder; write an annotated `STEM_EXT_det.png` per image, `predictions.coco.json` and `results.json` under `out`."
+    path, out = Path(path), Path(out)
+    if not path.exists(): raise ValueError(f"`IMAGE_OR_DIR` does not exist: {path}")
+    if out.is_file(): raise ValueError(f"`out` must be a folder (created if missing); got the file {out}")
+    device = resolve_device(device)
+    if not (isinstance(score_thr, (int, float)) and 0 <= score_thr <= 1): raise ValueError(f"`score_thr` must be a number in [0, 1]; got {score_thr!r}")
+    earlier = earlier_predictions(out)
+    if earlier and not overwrite:
+        raise ValueError(f"{out / earlier[0]} holds the results of an earlier predict run: pass --overwrite (`overwrite=True`) to replace "
+                         f"them and remove that run's figures, or choose another --out")
+    files, outputs = prediction_inputs(path)                          # an earlier run's figures are no inputs
+    if isinstance(model, nn.Module): names = class_names({}, model.num_classes)
+    else:
+        model, ckpt = load_detector(model, with_checkpoint=True)
+        names = class_names(ckpt, model.num_classes)
+    model = model.to(device).eval()
+    for n in earlier: (out / n).unlink(missing_ok=True)               # only now: a checkpoint that fails to load leaves them be
+    used = set(os.listdir(out)) if out.is_dir() else set()            # a figure never replaces a file there (an input, the user's)
+    if outputs: log(f"skipped: {len(outputs)} file(s) that a predict run wrote in {_shown(files[0].parent)} ({', '.join(map(_shown, outputs[:3]))}{', ...' if len(outputs) > 3 else ''})")
+    images, anns, crops_out, skipped = [], [], [], []
+    for f in files:
+        img, why = _read_within_budget(f, model, max_pixels, device)
+        if img is None: log(f"skipped: {why}"); skipped.append(f.name); continue
+        H, W = img.shape[-2:]
+        iid = len(images) + 1
+        try: dets, crops = model.simple_test(img[None].to(device), [make_meta(H, W)], crop=crop, score_thr=min(score_thr, 0.05), max_pixels=max_pixels)
+        except ValueError as e:
+            if "pixel budget" not in str(e): raise
+            log(f"skipped: {_shown(f.name)}: {e}"); skipped.append(f.name); continue
+        d = dets[0].to("cpu"); d.image_id = iid
+        name = _figure_name(f, used)
+        images.append(dict(id=iid, file_name=f.name, height=int(H), width=int(W), figure=name))
+        for r in d[d.scores >= score_thr].to_coco():
+            anns.append(dict(id=len(anns) + 1, iscrowd=0, area=r["bbox"][2] * r["bbox"][3], **{**r, "category_id": r["category_id"] + 1}))
+        crops_out += [dict(image_id=iid, bbox=c) for c in crops[0].tolist()]
+        fig = render_detections(img, d, crops[0], score_thr=score_thr, title=f"{_shown(f.name)}: {int((d.scores >= score_thr).sum())} detections",
+                                size=max(5., min(W, 3000) / 100), class_names=names)   # about 1 figure pixel per image pixel
+        buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=100)
+        atomic_write(out / name, buf.getvalue())
+        _write_predictions(out, images, anns, crops_out, names)          # after each image: a crash keeps what was done
+    if not images:
+        shown = ", ".join(map(_shown, skipped[:3])) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
+        raise ValueError(f"no image was processed: {len(skipped)} file(s) of {path} skipped ({shown}); nothing was written to {out}")
+    return dict(images=len(images), detections=len(anns), skipped=skipped, json=str(out / "predictions.coco.json"))
