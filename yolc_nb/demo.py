@@ -22,7 +22,7 @@ from .fusion import fuse_detections, remap_crop_detections
 from .lsm_crop import gt_crops
 from .config import lsm_config, MEAN_KD_FORMS
 from .evaluation import evaluate, coco_eval, coco_metrics, resample_eval
-from .train import TrainConfig, DataConfig, train, distill, build_datasets, summarize_run
+from .train import TrainConfig, DataConfig, train, distill, build_datasets, summarize_run, kd_diag_rows
 
 # %% auto #0
 __all__ = ['DEMO_SETTINGS', 'FUSION_RULES', 'KD_VARIANTS', 'STUDY_VARIANTS', 'STUDY_RENAMES', 'CROP_STUDY_ROWS', 'save_png',
@@ -286,8 +286,7 @@ STUDY_RENAMES = {"default KD": "mean forms (earlier default)", "acting forms": "
 
 def kd_run_summary(rows:list) -> dict:
     "From a `distill` run's log rows: each KD term's gradient share (mean over the measured steps, and the first), the share of steps with local KD, crops per step."
-    meas = [r for r in rows if any(k.endswith("_ratio") for k in r)]
-    terms = sorted({k[:-len("_ratio")] for r in meas for k in r if k.endswith("_ratio")})
+    meas, terms = kd_diag_rows(rows)
     n = max(len(rows), 1)
     return dict(share={t: float(np.nanmean([r.get(f"{t}_ratio", np.nan) for r in meas])) for t in terms},
                 first={t: float(meas[0].get(f"{t}_ratio", np.nan)) for t in terms} if meas else {},

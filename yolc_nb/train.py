@@ -24,7 +24,8 @@ from .detector import YOLCDetector, offline_config
 # %% auto #0
 __all__ = ['RUN_FILES', 'RUN_WRITES', 'lr_factor', 'CachedDataset', 'open_source', 'build_datasets', 'num_classes_of',
            'training_state', 'setup_distributed', 'ModelEMA', 'prepare_run_dir', 'RunLog', 'shared_params', 'fit',
-           'build_model', 'summarize_run', 'train', 'distill', 'evaluate_checkpoint', 'render_kd_shares']
+           'build_model', 'summarize_run', 'train', 'distill', 'evaluate_checkpoint', 'kd_diag_rows',
+           'render_kd_shares']
 
 # %% ../nbs/12_train.ipynb #72c0f22a
 def lr_factor(step:int, warmup_steps:int, max_steps:int, final_ratio:float=0.05, schedule:str="cosine",
@@ -377,13 +378,17 @@ def evaluate_checkpoint(ckpt, # a checkpoint written by `train`/`distill` (or `s
     return out
 
 # %% ../nbs/12_train.ipynb #7rkd0002
+def kd_diag_rows(rows:list) -> tuple:
+    "The log rows of a `distill` run that hold gradient shares (`kd_diag_every`), and the KD terms they measure (`loss_kd_...`, sorted)."
+    diag = [r for r in rows if any(k.endswith("_ratio") for k in r)]
+    return diag, sorted({k[:-len("_ratio")] for r in diag for k in r if k.endswith("_ratio")})
+
 def render_kd_shares(rows:list, # log rows (dicts from `log.jsonl` or `history`) of a `distill` run with `kd_diag_every`
                      title:str="") -> "Figure":
     "Figure: each KD term's gradient norm relative to the supervised one over training (log scale), its cosine with it, and KD crops per step."
     from matplotlib.figure import Figure
-    diag = [r for r in rows if any(k.endswith("_ratio") for k in r)]
+    diag, terms = kd_diag_rows(rows)
     if not diag: raise ValueError("`rows` hold no gradient shares: run distill with `kd_diag_every` > 0")
-    terms = sorted({k[:-len("_ratio")] for r in diag for k in r if k.endswith("_ratio")})
     fig = Figure(figsize=(11, 3.2)); axs = fig.subplots(1, 3)
     for t in terms:
         steps = [r["step"] for r in diag]
