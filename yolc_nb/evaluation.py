@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/evaluation.html.md"""
 
 # %% ../nbs/09_evaluation.ipynb #e7a10004
 from __future__ import annotations
-import contextlib, copy, io, json, math, warnings
+import contextlib, copy, io, json, math, numbers, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -133,7 +133,20 @@ def _dets_to_results_raw(dets, image_ids):
     for i, r in enumerate(dets):
         if not isinstance(r, dict) or not {"image_id", "bbox", "score", "category_id"} <= set(r):
             raise ValueError(f"`dets` result {i} must be a dict with image_id, bbox, score, category_id; got {r if not isinstance(r, dict) else sorted(r)}")
+        if (why := _result_problem(r)): raise ValueError(f"`dets` result {i}: {why}")
     return [dict(r) for r in dets]
+
+def _finite(x) -> bool: return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
+
+def _result_problem(r:dict) -> str|None:
+    "What is wrong with one COCO result dict (as `Detections` checks its tensors), or None."
+    b = r["bbox"]
+    if not isinstance(b, (list, tuple)) or len(b) != 4 or not all(_finite(v) for v in b) or b[2] < 0 or b[3] < 0:
+        return f"`bbox` must be [x, y, w, h] with finite numbers and w, h >= 0; got {b!r}"
+    if not _finite(r["score"]): return f"`score` must be a finite number; got {r['score']!r}"
+    for k in ("image_id", "category_id"):
+        if not isinstance(r[k], numbers.Integral) or isinstance(r[k], bool): return f"`{k}` must be an int; got {r[k]!r}"
+    return None
 
 # %% ../nbs/09_evaluation.ipynb #601674f0
 def precision_recall(E, iou:float=0.5, area:str="all"):
@@ -163,11 +176,17 @@ def coco_eval(gt, dets, area_ranges="coco", max_dets=None, ignore_rule="coco", a
     if ignore_rule not in IGNORE_RULES: raise ValueError(f"`ignore_rule` must be one of {IGNORE_RULES}; got {ignore_rule!r}")
     if area_from not in AREA_FROM: raise ValueError(f"`area_from` must be one of {AREA_FROM}; got {area_from!r}")
     max_dets = _max_dets(max_dets, area_ranges)
+    declared = isinstance(gt, (str, Path, dict)) or getattr(gt, "num_classes", None) is not None   # categories named, not read off the boxes
     g = _gt_to_coco(gt)
     img_ids = [im["id"] for im in g["images"]]
+    if len(set(img_ids)) != len(img_ids):
+        raise ValueError(f"`gt` lists image ids that repeat: {sorted({i for i in img_ids if img_ids.count(i) > 1})[:10]}")
     res = _dets_to_results(dets, img_ids, cat_ids)
     unknown = {r["image_id"] for r in res} - set(img_ids)
     if unknown: raise ValueError(f"`dets` name image ids that are not in `gt`: {sorted(unknown)[:10]}")
+    named = {c["id"] for c in g["categories"]}
+    if declared and named and (stray := {r["category_id"] for r in res} - named):
+        raise ValueError(f"`dets` name category ids that are not in `gt`: {sorted(stray)[:10]} (gt's categories: {sorted(named)[:20]})")
     cats = {c["id"] for c in g["categories"]} | {a["category_id"] for a in g["annotations"]}
     g["categories"] = [{"id": c, "name": str(c)} for c in sorted(cats)] if not g["categories"] else g["categories"]
     if ignore_rule == "visdrone": res = _drop_in_ignored(g, res)   # regions, and what lies mostly inside them, leave
