@@ -16,11 +16,11 @@ from .geometry import BOX_FORMATS, check_boxes, box_convert, box_area, box_iou, 
 
 # %% auto #0
 __all__ = ['SAHI_COMMIT', 'SHARED_FILES', 'SHARED_DATA_ENV', 'VISDRONE_LOG_SIZE', 'VISDRONE_REF_HEIGHT', 'AITOD_SIZE_CLASSES',
-           'CLASS_STYLES', 'OTHERS_RGB', 'VISDRONE_CLASSES', 'VISDRONE_FIELDS', 'VISDRONE_SCENES', 'fetch_shared_data',
-           'find_shared_data', 'interval_coverage', 'box_coverage', 'aitod_size_class', 'render_objects',
-           'sample_roles', 'SyntheticAerial', 'show_sample', 'preview_figure', 'size_histograms', 'collate',
-           'read_image', 'image_size', 'write_blank_png', 'DetectionDataset', 'CocoDetection', 'to_coco', 'VisDroneDET',
-           'visdrone_line', 'to_visdrone', 'write_synthetic']
+           'CLASS_STYLES', 'OTHERS_RGB', 'VISDRONE_CLASSES', 'VISDRONE_FIELDS', 'MAX_LAYOUT_SIDE', 'VISDRONE_SCENES',
+           'fetch_shared_data', 'find_shared_data', 'interval_coverage', 'box_coverage', 'aitod_size_class',
+           'render_objects', 'sample_roles', 'SyntheticAerial', 'show_sample', 'preview_figure', 'size_histograms',
+           'collate', 'read_image', 'image_size', 'write_blank_png', 'DetectionDataset', 'CocoDetection', 'to_coco',
+           'VisDroneDET', 'visdrone_line', 'to_visdrone', 'write_synthetic']
 
 # %% ../nbs/01_data.ipynb #45dc4300
 SAHI_COMMIT = "37ea5564a7b0c9f066a1146c9a5e2bd9da9a13a4"   # obss/sahi: the commit that last changed these three files
@@ -412,11 +412,14 @@ class DetectionDataset(Dataset):
 
 # %% ../nbs/01_data.ipynb #350e7d05
 def _clip_box(box, W, H, where:str):
-    "Clip an `xyxy` box to the image; raise if nothing of it is inside."
+    "Clip an `xyxy` box to the image; raise if nothing of it is inside, or if it reaches beyond the border by more than the image's own size (a corrupt line)."
     x1, y1, x2, y2 = box
     c = [min(max(x1, 0), W), min(max(y1, 0), H), min(max(x2, 0), W), min(max(y2, 0), H)]
     if c[2] <= c[0] or c[3] <= c[1]:
         raise ValueError(f"{where}: box {[round(v, 2) for v in box]} (xyxy) lies wholly outside its {W}x{H} image")
+    if x1 < -W or y1 < -H or x2 > 2 * W or y2 > 2 * H:
+        raise ValueError(f"{where}: box {[float(f'{v:.4g}') for v in box]} (xyxy) reaches beyond its {W}x{H} image by more than the image's size; "
+                         "a box may stick out of its image a little (it is clipped), not this far")
     return c
 
 def _finite(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
@@ -462,6 +465,8 @@ def _coco_images(images, path, image_dir=None) -> dict:
         if not (_finite(W) and _finite(H) and float(W).is_integer() and float(H).is_integer()):
             raise ValueError(f"{where}: 'width' and 'height' must be whole numbers of pixels; got {W!r}x{H!r}")
         if not (W > 0 and H > 0): raise ValueError(f"{where} has non-positive size {W}x{H}")
+        if not isinstance(fn, str) or Path(fn).is_absolute() or ".." in Path(fn).parts:
+            raise ValueError(f"{where}: 'file_name' must be a path inside the image folder (relative, without '..'); got {fn!r}")
         if image_dir is not None and not (Path(image_dir) / str(fn)).is_file():
             raise ValueError(f"{where}: image file {Path(image_dir) / str(fn)} not found")
         first[iid] = i
@@ -479,11 +484,16 @@ def _coco_box(bbox, rec, where:str):
 # %% ../nbs/01_data.ipynb #ce6a2d88
 def _coco_annotations(d:dict, recs:dict, cat_ids:list, path):
     "Add each annotation's box to its image's record: `labels` by category id order, `iscrowd`/`ignore` and `ignore_regions` to `ignore_boxes`."
-    label_of = {cid: i for i, cid in enumerate(cat_ids)}
+    label_of, first = {cid: i for i, cid in enumerate(cat_ids)}, {}
     for i, a in enumerate(d["annotations"]):
         where = f"{path}: annotations[{i}] (id {a.get('id') if isinstance(a, dict) else None})"
         if not isinstance(a, dict) or not all(k in a for k in ("image_id", "category_id", "bbox")):
             raise ValueError(f"{where} needs 'image_id', 'category_id' and 'bbox'; got {a!r}")
+        if a.get("id") is not None:
+            if a["id"] in first: raise ValueError(f"{where}: repeats annotation id {a['id']!r} (first at annotations[{first[a['id']]}]): the box would count twice")
+            first[a["id"]] = i
+        for k in ("iscrowd", "ignore"):
+            if k in a and a[k] not in (0, 1): raise ValueError(f"{where}: {k!r} must be 0 or 1 (or true/false); got {a[k]!r}")
         if not isinstance(a["image_id"], (int, str)) or a["image_id"] not in recs: raise ValueError(f"{where}: unknown image_id {a['image_id']!r}")
         if not isinstance(a["category_id"], int) or a["category_id"] not in label_of:
             raise ValueError(f"{where}: unknown category_id {a['category_id']!r}; the file defines {cat_ids}")
@@ -595,6 +605,8 @@ def _images_by_stem(image_dir:Path) -> dict:
         out[p.stem] = p
     return out
 
+MAX_LAYOUT_SIDE = 100_000   # px: a side beyond any aerial camera's
+
 def _image_hw(f:Path, image_dir, images, image_sizes, rows):
     "(H, W, file name) of the image annotated by `f`: from its header, from `image_sizes`, or from the extent of the boxes."
     if images is not None:
@@ -606,7 +618,12 @@ def _image_hw(f:Path, image_dir, images, image_sizes, rows):
         if not (len(hw) == 2 and all(_finite(v) and v > 0 and float(v).is_integer() for v in hw)):
             raise ValueError(f"`image_sizes[{f.stem!r}]` must be (H, W), two positive whole numbers; got {hw!r}")
         return int(hw[0]), int(hw[1]), f.stem + ".jpg"
-    return math.ceil(max([r[3] for r in rows], default=1)), math.ceil(max([r[2] for r in rows], default=1)), f.stem + ".jpg"
+    H, W = math.ceil(max([r[3] for r in rows], default=1)), math.ceil(max([r[2] for r in rows], default=1))
+    if max(H, W) > MAX_LAYOUT_SIDE:
+        far = max(rows, key=lambda r: max(r[2], r[3]))
+        raise ValueError(f"{far[5]}: the box reaches {max(far[2], far[3]):.4g} px, so the image it implies ({W}x{H}, from the boxes' extent: "
+                         f"no image, no `image_sizes`) is over {MAX_LAYOUT_SIDE} px a side; a corrupt line? (give `image_sizes` if it is real)")
+    return H, W, f.stem + ".jpg"
 
 # %% ../nbs/01_data.ipynb #58582817
 class VisDroneDET(DetectionDataset):
