@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/train.html.md"""
 
 # %% ../nbs/12_train.ipynb #9bdf8072
 from __future__ import annotations
-import copy, dataclasses, json, math, os, random, time
+import copy, dataclasses, json, math, os, random, socket, time
 from pathlib import Path
 import numpy as np
 import torch, torch.nn as nn
@@ -22,10 +22,10 @@ from .config import SOURCE_FORMS, parse_source, DataConfig, ModelConfig, Distill
 from .detector import YOLCDetector, offline_config
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'RUN_WRITES', 'lr_factor', 'CachedDataset', 'open_source', 'build_datasets', 'num_classes_of',
-           'training_state', 'setup_distributed', 'ModelEMA', 'prepare_run_dir', 'RunLog', 'shared_params', 'fit',
-           'build_model', 'summarize_run', 'train', 'distill', 'evaluate_checkpoint', 'kd_diag_rows',
-           'render_kd_shares']
+__all__ = ['RUN_FILES', 'RUN_WRITES', 'LOCK_NAME', 'lr_factor', 'CachedDataset', 'open_source', 'build_datasets',
+           'num_classes_of', 'training_state', 'setup_distributed', 'ModelEMA', 'prepare_run_dir', 'RunLog', 'RunLock',
+           'shared_params', 'fit', 'build_model', 'summarize_run', 'train', 'distill', 'evaluate_checkpoint',
+           'kd_diag_rows', 'render_kd_shares']
 
 # %% ../nbs/12_train.ipynb #72c0f22a
 def lr_factor(step:int, warmup_steps:int, max_steps:int, final_ratio:float=0.05, schedule:str="cosine",
@@ -173,6 +173,42 @@ class RunLog:
         except OSError as e: raise OSError(e.errno, f"could not append to {self.path}: {e.strerror}") from None
     def close(self): self.f.close()
 
+# %% ../nbs/12_train.ipynb #lock0002
+LOCK_NAME = ".yolc_nb.lock"
+
+def _pid_alive(pid:int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True                    # alive, another user's
+    return True
+
+def _lock_owner(path:Path) -> tuple:
+    "(host, pid) written in a lock file; (None, None) for one that cannot be read (being written, or not ours)."
+    try: host, pid = path.read_text().split()[:2]; return host, int(pid)
+    except (OSError, ValueError): return None, None
+
+class RunLock:
+    "The lock of a run folder while a run writes to it: `.yolc_nb.lock` with the owner's host and process id; a lock of a dead process on this host is taken over."
+    def __init__(self, folder): self.folder = Path(folder); self.path = self.folder / LOCK_NAME; self.held = False
+    def __enter__(self):
+        if self.folder.exists() and not self.folder.is_dir(): raise ValueError(f"`out_dir` must be a folder; {self.folder} is a file")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        host = socket.gethostname()
+        for _ in range(3):
+            try: fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                h, pid = _lock_owner(self.path)
+                if h == host and pid is not None and not _pid_alive(pid):
+                    self.path.unlink(missing_ok=True); continue          # stale: its process is gone
+                raise ValueError(f"{self.folder} is in use by another run (process {pid} on {h}; lock file {self.path.name}): wait for it to end "
+                                 f"or choose another --out; if no run is going, delete {self.path}") from None
+            with os.fdopen(fd, "w") as f: f.write(f"{host} {os.getpid()}\n")
+            self.held = True
+            return self
+        raise ValueError(f"could not lock {self.folder}: {self.path} keeps coming back")
+    def __exit__(self, *exc):
+        if self.held: self.path.unlink(missing_ok=True); self.held = False
+
 # %% ../nbs/12_train.ipynb #cb7eacf1
 def _build_optimizer(cfg:TrainConfig, params):
     params = [p for p in params if p.requires_grad]
@@ -191,8 +227,8 @@ def shared_params(model:nn.Module) -> list:
     parts = [getattr(model, n) for n in ("backbone", "neck") if isinstance(getattr(model, n, None), nn.Module)]
     return [p for m in parts for p in m.parameters()] if parts else list(model.parameters())
 
-def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=None) -> dict:
-    "Train `model` (anything with `forward_train`/`simple_test`) as `cfg` says; returns the model, history, metrics and paths."
+def _fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=None) -> dict:
+    "`fit` inside its run folder's lock."
     env = setup_distributed(cfg.device)
     rank, world, device = env["rank"], env["world"], env["device"]
     main_proc = rank == 0
@@ -305,6 +341,11 @@ def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=
     if env["started"]: dist.destroy_process_group()
     return dict(model=ema.module if ema is not None else eval_model(model), raw_model=eval_model(model), step=step, history=history, metrics=metrics, out_dir=out_dir,
                 checkpoint=out_dir / "last.pt", images_per_s=n_img / t_train if t_train else float("nan"), rank=rank)
+
+def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=None) -> dict:
+    "Train `model` (anything with `forward_train`/`simple_test`) as `cfg` says; returns the model, history, metrics and paths. The run folder is locked while it runs (`RunLock`)."
+    if int(os.environ.get("RANK", "0") or 0) != 0: return _fit(cfg, model, kind, datasets)   # under torchrun the main process holds the lock
+    with RunLock(cfg.out_dir): return _fit(cfg, model, kind, datasets)
 
 # %% ../nbs/12_train.ipynb #3005d06e
 def build_model(cfg:TrainConfig|ModelConfig, num_classes:int|None=None,
