@@ -6,11 +6,11 @@ Docs: https://yolc-nb.github.io/yolc_nb/cli.html.md"""
 
 # %% ../nbs/14_cli.ipynb #12ff35ee
 from __future__ import annotations
-import argparse, json, sys, time
+import argparse, json, os, sys, time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['config_from_args', 'build_parser', 'main']
+__all__ = ['DEBUG_ENV', 'config_from_args', 'build_parser', 'error_line', 'main']
 
 # %% ../nbs/14_cli.ipynb #14a0a53c
 _OVERRIDES = {  # argparse dest -> (section, field) of TrainConfig
@@ -163,6 +163,18 @@ def build_parser() -> argparse.ArgumentParser:
         sub.choices[name].add_argument("--threads", type=_positive_int, help="torch CPU threads (default: $YOLC_NB_THREADS, else half the cores: a busy machine does not collapse)")
     return p
 
+DEBUG_ENV = "YOLC_NB_DEBUG"   # set (to anything) to see the traceback instead of one line
+
+def error_line(e:BaseException) -> tuple:
+    "(exit status, one line) for an error that stops a command: bad input 2, Ctrl-C 130, anything else 1; the traceback only with $YOLC_NB_DEBUG."
+    if isinstance(e, KeyboardInterrupt):
+        return 130, "interrupted (Ctrl-C); a run resumes from its last checkpoint with --resume"
+    if isinstance(e, (ValueError, FileNotFoundError)): return 2, f"error: {e}"
+    if isinstance(e, OSError):
+        named = e.filename and str(e.filename) not in (e.strerror or "")     # the file, unless the message names it already
+        return 1, f"error: {e.strerror or e}" + (f" ({e.filename})" if named else "")
+    return 1, f"error: {type(e).__name__}: {e} (set {DEBUG_ENV}=1 to see the traceback)"
+
 def main(argv=None) -> int:
     "Entry point of the `yolc-nb` console script."
     args = build_parser().parse_args(argv)
@@ -198,8 +210,10 @@ def main(argv=None) -> int:
             r = run_demo(args.out, quick=args.quick, seed=args.seed, progress=not args.no_progress)
             print(f"report: {r['report']}")
         print(f"done in {time.time() - t0:.1f} s")
-    except (ValueError, FileNotFoundError) as e:
-        print(f"yolc-nb {args.command}: error: {e}", file=sys.stderr); return 2
+    except BaseException as e:
+        if os.environ.get(DEBUG_ENV) or isinstance(e, SystemExit): raise
+        status, line = error_line(e)
+        print(f"yolc-nb {args.command}: {line}", file=sys.stderr); return status
     return 0
 
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())   # `python -m yolc_nb.cli` / torchrun; not in a notebook

@@ -20,6 +20,10 @@ __all__ = ['CACHE_ENV', 'DEVICES', 'THREADS_ENV', 'CKPT_FORMAT', 'LEGACY_CKPT_FO
            'upgrade_state_dict', 'load_state_checked', 'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #c0de0005
+def _umask() -> int:
+    "The process's umask (read by setting it and setting it back)."
+    m = os.umask(0o022); os.umask(m); return m
+
 def atomic_write(path, # the file to (over)write; its folder is created if needed
                  data, # `str` (UTF-8 text), `bytes`, or an object for `torch.save`
                 ) -> Path:
@@ -34,6 +38,7 @@ def atomic_write(path, # the file to (over)write; its folder is created if neede
             elif isinstance(data, (bytes, bytearray, memoryview)): f.write(data)
             else: torch.save(data, f)
             f.flush(); os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes it 0600: give it the mode any new file gets here
         os.replace(tmp, path)
     except BaseException as e:
         if os.path.exists(tmp): os.remove(tmp)

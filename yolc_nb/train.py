@@ -170,8 +170,13 @@ class RunLog:
         self.f = open(self.path, "a", encoding="utf-8")
     def write(self, row:dict):
         try: self.f.write(json.dumps(row) + "\n"); self.f.flush()
-        except OSError as e: raise OSError(e.errno, f"could not append to {self.path}: {e.strerror}") from None
-    def close(self): self.f.close()
+        except OSError as e:
+            self.failed = True
+            raise OSError(e.errno, f"could not append to {self.path}: {e.strerror}", str(self.path)) from None
+    def close(self):
+        try: self.f.close()
+        except OSError:                      # the buffered row cannot be written either: the error the user sees is the append's
+            if not getattr(self, "failed", False): raise
 
 # %% ../nbs/12_train.ipynb #lock0002
 LOCK_NAME = ".yolc_nb.lock"
