@@ -191,6 +191,8 @@ def main(argv=None) -> int:
         elif args.command in ("train", "distill"):
             from yolc_nb.train import train, distill, summarize_run
             cfg = config_from_args(args)
+            if args.resume and not (Path(cfg.out_dir) / "last.pt").exists():
+                raise ValueError(f"--resume: {Path(cfg.out_dir) / 'last.pt'} does not exist, so there is no run to continue (leave out --resume to start one)")
             if args.command == "distill" and cfg.distill.teacher_ckpt is None:
                 raise ValueError("`--teacher CKPT` is required for distill (or a --config whose distill.teacher_ckpt names it); got neither")
             r = (train if args.command == "train" else distill)(cfg)

@@ -148,7 +148,7 @@ def prepare_run_dir(out_dir, resuming:bool=False, overwrite:bool=False) -> Path:
     if out_dir.exists() and not out_dir.is_dir(): raise ValueError(f"`out_dir` must be a folder; {out_dir} is a file")
     out_dir.mkdir(parents=True, exist_ok=True)
     for p in atomic_leftovers(out_dir, RUN_WRITES): p.unlink()   # left by the run's own atomic_writes that a kill interrupted
-    held = [n for n in RUN_FILES if (out_dir / n).exists()]
+    held = [n for n in RUN_FILES if (out_dir / n).exists() and (n != "log.jsonl" or (out_dir / n).stat().st_size)]   # an empty log: a run that failed before its first step
     if held and not resuming:
         if not overwrite:
             raise ValueError(f"{out_dir} already holds a run ({', '.join(held)}): pass --resume to continue it or --overwrite "
