@@ -138,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--num-classes", type=int, default=3, help="object classes (default 3)"); d.add_argument("--seed", type=int, default=0, help="seed (validation: seed + 1000)")
     d.add_argument("--object-scale", type=_positive_float, help="object size multiplier (default: VisDrone sizes scaled to the image)")
     d.add_argument("--preview", action="store_true", help="also write preview.png")
+    d.add_argument("--overwrite", action="store_true", help="replace a data set already in OUT (refused otherwise)")
     d.add_argument("--format", choices=("coco", "visdrone"), default="coco", help="coco: PNG + COCO JSON; visdrone: the VisDrone2019-DET layout (JPEG + .txt, with ignored regions and others)")
     _add_train_args(sub.add_parser("train", help="train a detector"))
     _add_train_args(sub.add_parser("distill", help="train a student with knowledge distillation from a teacher checkpoint"), True)
@@ -185,7 +186,7 @@ def main(argv=None) -> int:
             set_threads(args.threads)
         if args.command == "data":
             from yolc_nb.data import write_synthetic
-            s = write_synthetic(args.out, args.n_train, args.n_val, args.size, args.num_classes, args.seed, args.preview, object_scale=args.object_scale, format=args.format)
+            s = write_synthetic(args.out, args.n_train, args.n_val, args.size, args.num_classes, args.seed, args.preview, object_scale=args.object_scale, format=args.format, overwrite=args.overwrite)
             for k in ("train", "val"): print(f"{k}: {s[k]['images']} images, {s[k]['boxes']} boxes -> {s[k].get('json') or s[k].get('root')}")
             if "preview" in s: print(f"preview: {s['preview']}")
         elif args.command in ("train", "distill"):

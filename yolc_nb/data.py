@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #8a8b90ba
 from __future__ import annotations
-import json, math, os
+import json, math, os, shutil
 from pathlib import Path
 import numpy as np
 import torch
@@ -17,10 +17,10 @@ from .geometry import BOX_FORMATS, check_boxes, box_convert, box_area, box_iou, 
 # %% auto #0
 __all__ = ['SAHI_COMMIT', 'SHARED_FILES', 'SHARED_DATA_ENV', 'VISDRONE_LOG_SIZE', 'VISDRONE_REF_HEIGHT', 'AITOD_SIZE_CLASSES',
            'CLASS_STYLES', 'OTHERS_RGB', 'VISDRONE_CLASSES', 'VISDRONE_FIELDS', 'MAX_LAYOUT_SIDE', 'VISDRONE_SCENES',
-           'fetch_shared_data', 'find_shared_data', 'interval_coverage', 'box_coverage', 'aitod_size_class',
-           'render_objects', 'sample_roles', 'SyntheticAerial', 'show_sample', 'preview_figure', 'size_histograms',
-           'collate', 'read_image', 'image_size', 'write_blank_png', 'DetectionDataset', 'CocoDetection', 'to_coco',
-           'VisDroneDET', 'visdrone_line', 'to_visdrone', 'write_synthetic']
+           'SYNTHETIC_ENTRIES', 'fetch_shared_data', 'find_shared_data', 'interval_coverage', 'box_coverage',
+           'aitod_size_class', 'render_objects', 'sample_roles', 'SyntheticAerial', 'show_sample', 'preview_figure',
+           'size_histograms', 'collate', 'read_image', 'image_size', 'write_blank_png', 'DetectionDataset',
+           'CocoDetection', 'to_coco', 'VisDroneDET', 'visdrone_line', 'to_visdrone', 'write_synthetic']
 
 # %% ../nbs/01_data.ipynb #45dc4300
 SAHI_COMMIT = "37ea5564a7b0c9f066a1146c9a5e2bd9da9a13a4"   # obss/sahi: the commit that last changed these three files
@@ -680,9 +680,12 @@ def to_visdrone(ds, root, progress:bool=False, quality:int=95) -> dict:
 
 # %% ../nbs/01_data.ipynb #da7a0012
 VISDRONE_SCENES = dict(ignore_regions=(1, 2), others=0.05)  # what format="visdrone" adds to the synthetic scenes
+SYNTHETIC_ENTRIES = ("train", "val", "train.coco.json", "val.coco.json", "preview.png")   # what write_synthetic writes in its folder
 
 def write_synthetic(out="data/synthetic", n_train:int=64, n_val:int=16, size=(512, 512), num_classes:int=3, seed:int=0,
-                    preview:bool=False, progress:bool=True, object_scale:float|None=None, format:str="coco") -> dict:
+                    preview:bool=False, progress:bool=True, object_scale:float|None=None, format:str="coco",
+                    overwrite:bool=False, # replace a data set already in `out` (only what this function writes there is removed)
+                   ) -> dict:
     "Write the synthetic train/val splits under `out` as PNG + COCO JSON or in the VisDrone2019-DET layout; returns a summary dict."
     import io
     if format not in ("coco", "visdrone"): raise ValueError(f"`format` must be 'coco' or 'visdrone'; got {format!r}")
@@ -691,6 +694,11 @@ def write_synthetic(out="data/synthetic", n_train:int=64, n_val:int=16, size=(51
     extra = VISDRONE_SCENES if format == "visdrone" else {}
     splits = {split: SyntheticAerial(n, size=tuple(size), num_classes=num_classes, seed=s, object_scale=object_scale, **extra)
               for split, n, s in (("train", n_train, seed), ("val", n_val, seed + 1000))}   # every argument checked before a file is written
+    held = [n for n in SYNTHETIC_ENTRIES if (out / n).exists()]
+    if held and not overwrite:
+        raise ValueError(f"{out} already holds a data set ({', '.join(held)}): writing into it would mix the two; "
+                         "choose another folder or pass overwrite=True (yolc-nb data --overwrite) to replace it")
+    for n in held: shutil.rmtree(out / n) if (out / n).is_dir() else (out / n).unlink()
     summary = {}
     for split, ds in splits.items():
         if format == "visdrone": summary[split] = to_visdrone(ds, out / split, progress=progress)

@@ -89,7 +89,7 @@ def prepare_demo(out, quick:bool=False, seed:int=0, progress:bool=True, log=prin
     s = {**DEMO_SETTINGS["quick" if quick else "full"], **overrides}
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    summ = write_synthetic(out / "data", s["n_train"], s["n_val"], s["size"], seed=seed, progress=False, object_scale=s["object_scale"])
+    summ = write_synthetic(out / "data", s["n_train"], s["n_val"], s["size"], seed=seed, progress=False, object_scale=s["object_scale"], overwrite=True)
     timings = {"data": time.time() - t0}
     log(f"data: {summ['train']['images']} + {summ['val']['images']} images of {s['size'][0]}x{s['size'][1]} -> {out / 'data'}")
     t0 = time.time()
