@@ -376,6 +376,9 @@ def load_detector(path, map_location="cpu", with_checkpoint:bool=False,
     if ckpt.get("format") in LEGACY_CKPT_FORMATS + (None,) and cfg.get("head_init") == "yolc":
         cfg["head_init"] = "default"        # before the head owned its init, "yolc" built what "default" builds now
     weights = {**ckpt, "state_dict": ckpt["ema"]["state_dict"]} if ema and isinstance(ckpt.get("ema"), dict) else ckpt
+    bad = [k for k, v in (weights.get("state_dict") or {}).items() if torch.is_tensor(v) and v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad: raise ValueError(f"checkpoint {Path(path)} holds weights that are not finite (NaN or inf) in {len(bad)} tensor(s), e.g. {bad[:3]}: "
+                             "a run that diverged? Load an earlier checkpoint")
     model = load_state_checked(YOLCDetector(**{**cfg, **overrides}), weights, source=path).to(map_location)
     return (model, ckpt) if with_checkpoint else model
 
