@@ -32,12 +32,16 @@ def cell_flags(source) -> set:
     return out
 
 # %% ../nbs/00_notebooks.ipynb #nbrun012
+def _flag_set(text:str) -> set:
+    "The flags named in a `$YOLC_NB_FLAGS` value: words separated by spaces or commas, lower-cased."
+    return {f for f in re.split(r"[\s,]+", text.strip().lower()) if f}
+
 def enabled_flags(env:str|None=None, # the value of `$YOLC_NB_FLAGS` (default: read it): flags separated by spaces or commas
                   gpu:bool|None=None, # whether a GPU is there (default: ask torch)
                  ) -> set:
     "The guarded flags whose cells run here: those named in `$YOLC_NB_FLAGS`, and `gpu` where torch sees a GPU."
     env = os.environ.get(FLAGS_ENV, "") if env is None else env
-    asked = {f for f in re.split(r"[\s,]+", env.strip().lower()) if f}
+    asked = _flag_set(env)
     if bad := asked - set(GUARDED_FLAGS):
         raise ValueError(f"${FLAGS_ENV} names {sorted(bad)}; it takes {' and '.join(GUARDED_FLAGS)}, separated by spaces or commas (got {env!r})")
     if gpu is None:
@@ -76,7 +80,7 @@ def unload_ipython_extension(ip):
 def nbdev_test_setup(cells):
     "nbdev-test's `test_setup` hook: add the guarded flags of the `cells` it will run to `$YOLC_NB_FLAGS`."
     seen = {f for c in cells for f in cell_flags(getattr(c, "source", None) or c.get("source", "")) if f in GUARDED_FLAGS}
-    have = {f for f in re.split(r"[\s,]+", os.environ.get(FLAGS_ENV, "")) if f}
+    have = _flag_set(os.environ.get(FLAGS_ENV, ""))
     if seen - have: os.environ[FLAGS_ENV] = " ".join(sorted(have | seen))
 
 # %% ../nbs/00_notebooks.ipynb #nbrun031
