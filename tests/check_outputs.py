@@ -10,14 +10,18 @@ For every notebook in nbs/:
   it draws with pyplot (`plt.subplots(`, `plt.figure(` outside a function) and does not close the figure;
 - no widget view is stored (GitHub cannot render one; the widget's figure is stored as an image instead),
   no error output, no absolute path of this machine;
-- the notebook is under 3 MB.
+- the notebook is under 3 MB;
+- figures are readable: stored images at 100 dpi or more, no font size under 9 pt in any code cell
+  (`fontsize=`, `labelsize=`, `titlesize=`, a `"size":` entry), no image stored twice in one notebook;
+- a cell that shows `results_table("NAME")` stores exactly the Markdown of `nbs/results/NAME.json` now:
+  a table a reader sees is the one its run wrote.
 
     python tests/check_outputs.py [NOTEBOOK ...]
 
 Prints one line per notebook (and one per problem), then `N passed, N failed`; exit status 1 on any failure.
 """
 from __future__ import annotations
-import argparse, ast, importlib, inspect, pkgutil, re, sys
+import argparse, ast, base64, hashlib, importlib, inspect, io, json, pkgutil, re, sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -25,6 +29,26 @@ from _nbutil import NBS, WIDGET_VIEW, cell_source, load_nb, notebooks, skipped_b
 
 MAX_NB_BYTES = 3 * 2**20
 MACHINE_PATH_RE = re.compile(r"(?<![\w.])/(?:work|tmp|root|home)/")
+MIN_DPI, MIN_FONT_PT = 100, 9
+SMALL_FONT_RE = re.compile(r"(?:\b(?:fontsize|labelsize|titlesize)\s*=\s*|[\"'](?:size|font\.size|fontsize)[\"']\s*:\s*)(\d+(?:\.\d+)?)\b")
+RESULTS_CALL_RE = re.compile(r"results_table\(\s*[\"']([^\"']+)[\"']")
+
+def image_dpi(png_b64: str) -> float | None:
+    "The resolution a stored PNG declares (its pHYs chunk), or None."
+    from PIL import Image
+    dpi = Image.open(io.BytesIO(base64.b64decode(png_b64))).info.get("dpi")
+    return float(dpi[0]) if dpi else None
+
+def results_problem(src: str, outs: list) -> str | None:
+    "For a cell that shows `results_table(NAME)`: why its stored Markdown differs from `nbs/results/NAME.json`, or None."
+    if not (m := RESULTS_CALL_RE.search(src)): return None
+    from yolc_nb.notebooks import render_results
+    f = NBS / "results" / f"{m.group(1)}.json"
+    if not f.is_file(): return f"shows results_table({m.group(1)!r}) but nbs/results/{f.name} does not exist"
+    want = render_results(json.loads(f.read_text(encoding="utf-8")))
+    have = ["".join(o["data"]["text/markdown"]) for o in outs if "text/markdown" in o.get("data", {})]
+    if want not in have: return f"its stored table differs from nbs/results/{f.name} (refresh the notebook after the run)"
+    return None
 
 def figure_makers() -> set[str]:
     "Names of the kit's functions that return a matplotlib Figure or an ipywidgets widget."
@@ -74,7 +98,7 @@ def shows_figure(src: str, makers: set[str]) -> bool:
     return False
 
 def problems(path: Path, makers: set[str]) -> list[str]:
-    nb, out = load_nb(path), []
+    nb, out, seen = load_nb(path), [], {}
     if (size := path.stat().st_size) > MAX_NB_BYTES: out.append(f"{size / 2**20:.1f} MB, over {MAX_NB_BYTES // 2**20} MB")
     for i, c in enumerate(nb["cells"]):
         if c["cell_type"] != "code": continue
@@ -84,7 +108,16 @@ def problems(path: Path, makers: set[str]) -> list[str]:
             out.append(f"{where}: outputs not from the current source (stored hash {stored_hash(c)}, source {source_hash(c)})")
         if not skipped and shows_figure(cell_source(c), makers) and not any("image/png" in o.get("data", {}) for o in outs):
             out.append(f"{where}: draws a figure but stores no image")
+        src = cell_source(c)
+        for m in SMALL_FONT_RE.finditer(src):
+            if float(m.group(1)) < MIN_FONT_PT: out.append(f"{where}: font size {m.group(0)!r}, under {MIN_FONT_PT} pt")
+        if (r := results_problem(src, outs)): out.append(f"{where}: {r}")
         for o in outs:
+            if (png := o.get("data", {}).get("image/png")):
+                png = png if isinstance(png, str) else "".join(png)
+                if (d := image_dpi(png)) is not None and d < MIN_DPI - 0.5: out.append(f"{where}: a figure stored at {d:.0f} dpi, under {MIN_DPI}")
+                if (h := hashlib.sha256(png.encode()).hexdigest()) in seen: out.append(f"{where}: the same image as {seen[h]} is stored again")
+                seen.setdefault(h, where)
             if WIDGET_VIEW in o.get("data", {}): out.append(f"{where}: a widget view is stored (GitHub cannot render it)")
             if o.get("output_type") == "error": out.append(f"{where}: an error is stored: {o.get('ename')}: {o.get('evalue', '')[:120]}")
             text = o.get("text", "") if o.get("output_type") == "stream" else "".join(

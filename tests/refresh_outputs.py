@@ -101,7 +101,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("notebooks", nargs="*", help="notebook names in nbs/ (default: all)")
     ap.add_argument("--timeout", type=int, default=300, help="seconds per cell before the run stops (default 300)")
-    ap.add_argument("--dpi", type=int, default=72, help="figure resolution of the stored images (default 72)")
+    ap.add_argument("--dpi", type=int, default=100, help="figure resolution of the stored images (default 100, the least tests/check_outputs.py accepts)")
     a = ap.parse_args(argv)
     names = [Path(n).name if n.endswith(".ipynb") else f"{n}.ipynb" for n in a.notebooks]
     paths = [NBS / n for n in names] if names else notebooks()

@@ -8,12 +8,12 @@ Docs: https://yolc-nb.github.io/yolc_nb/notebooks.html.md"""
 from __future__ import annotations
 import hashlib, os, re
 from pathlib import Path
-from .core import cache_dir, fetch_file
+from .core import atomic_write, cache_dir, fetch_file
 
 # %% auto #0
-__all__ = ['FLAGS_ENV', 'GUARDED_FLAGS', 'SKIP_REASONS', 'REPO', 'REPO_URL_ENV', 'REPO_URL', 'cell_flags', 'enabled_flags',
-           'guard_cell', 'load_ipython_extension', 'unload_ipython_extension', 'nbdev_test_setup', 'explorer',
-           'checkout_root', 'repo_file']
+__all__ = ['FLAGS_ENV', 'GUARDED_FLAGS', 'SKIP_REASONS', 'REPO', 'REPO_URL_ENV', 'REPO_URL', 'RESULTS_DIR', 'cell_flags',
+           'enabled_flags', 'guard_cell', 'load_ipython_extension', 'unload_ipython_extension', 'nbdev_test_setup',
+           'explorer', 'checkout_root', 'repo_file', 'render_results', 'results_path', 'results_table', 'save_results']
 
 # %% ../nbs/00_notebooks.ipynb #nbrun008
 FLAGS_ENV = "YOLC_NB_FLAGS"
@@ -122,3 +122,46 @@ def repo_file(path:str, # a path from the repository's root, e.g. "recipes/visdr
     except ConnectionError as e:
         raise ConnectionError(f"{e}. Outside a checkout of {REPO} the file {path} is downloaded: clone the repository, "
                               f"or set ${REPO_URL_ENV} to where its files are") from None
+
+# %% ../nbs/00_notebooks.ipynb #nbres002
+RESULTS_DIR = "nbs/results"
+_RESULT_KEYS = ("title", "columns", "rows", "command", "machine", "date")
+
+def _cell(v) -> str:
+    if isinstance(v, float): return f"{v:.4g}"            # a run that wants signs or intervals writes strings
+    return str(v).replace("|", "\\|")
+
+def render_results(res:dict, # a results file's content (see above)
+                  ) -> str:
+    "A results file as Markdown: a title line, the table, its notes, and the command, machine and date that made it."
+    if not isinstance(res, dict) or (miss := [k for k in _RESULT_KEYS if k not in res]):
+        raise ValueError(f"a results file must be a JSON object with keys {list(_RESULT_KEYS)}; missing {miss if isinstance(res, dict) else 'all'}")
+    cols = list(res["columns"])
+    bad = [i for i, r in enumerate(res["rows"]) if len(r) != len(cols)]
+    if bad: raise ValueError(f"results {res['title']!r}: rows {bad} do not have {len(cols)} entries (columns {cols})")
+    out = [f"**{res['title']}**", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    out += ["| " + " | ".join(_cell(v) for v in r) + " |" for r in res["rows"]]
+    out += [""] + [f"{n}" for n in res.get("notes", [])]
+    out += [f"Made by `{res['command']}` on {res['machine']}, {res['date']}."]
+    return "\n".join(out)
+
+def results_path(name:str, start=None) -> Path:
+    "The results file `nbs/results/{name}.json` (the checkout's, or downloaded: `repo_file`)."
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name or ""):
+        raise ValueError(f"`name` must be a results file's name such as 'hrh_sco_decoders' (letters, digits, _ . -); got {name!r}")
+    return repo_file(f"{RESULTS_DIR}/{name}.json", start)
+
+def results_table(name:str, start=None):
+    "The stored results `name` as Markdown that a notebook shows (`tests/check_outputs.py` checks it equals the file)."
+    import json
+    from IPython.display import Markdown
+    return Markdown(render_results(json.loads(results_path(name, start).read_text(encoding="utf-8"))))
+
+def save_results(path, # where to write, e.g. `nbs/results/NAME.json` of a checkout
+                 title:str, columns:list, rows:list, command:str, machine:str, date:str, notes:list=(), **extra) -> Path:
+    "Write a results file atomically (the run's side of `results_table`); checks it renders first."
+    import json
+    res = dict(title=title, columns=list(columns), rows=[list(r) for r in rows], command=command, machine=machine,
+               date=date, notes=list(notes), **extra)
+    render_results(res)
+    return atomic_write(path, json.dumps(res, indent=1, ensure_ascii=False) + "\n")
