@@ -13,6 +13,9 @@ For every notebook in nbs/:
 - the notebook is under 3 MB;
 - figures are readable: stored images at 100 dpi or more, no font size under 9 pt in any code cell
   (`fontsize=`, `labelsize=`, `titlesize=`, a `"size":` entry), no image stored twice in one notebook;
+- notebooks teach in readable pieces: no exported cell over 60 lines, no passage that points to material a reader
+  cannot open ("first draft", "design document"), and every numbered notebook but `00_core` and `14_cli` shows a
+  figure (a stored image, or a Markdown image of a run's figure);
 - a cell that shows `results_table("NAME")` stores exactly the Markdown of `nbs/results/NAME.json` now:
   a table a reader sees is the one its run wrote.
 
@@ -31,6 +34,9 @@ MAX_NB_BYTES = 3 * 2**20
 MACHINE_PATH_RE = re.compile(r"(?<![\w.])/(?:work|tmp|root|home)/")
 MIN_DPI, MIN_FONT_PT = 100, 9
 SMALL_FONT_RE = re.compile(r"(?:\b(?:fontsize|labelsize|titlesize)\s*=\s*|[\"'](?:size|font\.size|fontsize)[\"']\s*:\s*)(\d+(?:\.\d+)?)\b")
+MAX_EXPORTED_LINES = 60
+UNOPENABLE_RE = re.compile(r"first draft|design doc", re.I)
+NO_FIGURE_NEEDED = {"00_core.ipynb", "14_cli.ipynb"}
 RESULTS_CALL_RE = re.compile(r"results_table\(\s*[\"']([^\"']+)[\"']")
 
 def image_dpi(png_b64: str) -> float | None:
@@ -100,9 +106,15 @@ def shows_figure(src: str, makers: set[str]) -> bool:
 def problems(path: Path, makers: set[str]) -> list[str]:
     nb, out, seen = load_nb(path), [], {}
     if (size := path.stat().st_size) > MAX_NB_BYTES: out.append(f"{size / 2**20:.1f} MB, over {MAX_NB_BYTES // 2**20} MB")
+    n_figures = 0
     for i, c in enumerate(nb["cells"]):
-        if c["cell_type"] != "code": continue
         where = f"cell {i} ({c.get('id')})"
+        if (m := UNOPENABLE_RE.search(cell_source(c))): out.append(f"{where}: refers to a {m.group(0)!r} a reader cannot open")
+        if c["cell_type"] != "code":
+            n_figures += bool(re.search(r"!\[[^\]]*\]\([^)]+\.(?:png|svg|jpg)\)", cell_source(c)))
+            continue
+        if re.match(r"\s*#\|\s*export", cell_source(c)) and (n := len(cell_source(c).splitlines())) > MAX_EXPORTED_LINES:
+            out.append(f"{where}: an exported cell of {n} lines, over {MAX_EXPORTED_LINES}: meet each function with its prose and test")
         skipped, outs = skipped_by_nbdev_test(c), c.get("outputs", [])
         if (not skipped or outs) and stored_hash(c) != source_hash(c):
             out.append(f"{where}: outputs not from the current source (stored hash {stored_hash(c)}, source {source_hash(c)})")
@@ -114,6 +126,7 @@ def problems(path: Path, makers: set[str]) -> list[str]:
         if (r := results_problem(src, outs)): out.append(f"{where}: {r}")
         for o in outs:
             if (png := o.get("data", {}).get("image/png")):
+                n_figures += 1
                 png = png if isinstance(png, str) else "".join(png)
                 if (d := image_dpi(png)) is not None and d < MIN_DPI - 0.5: out.append(f"{where}: a figure stored at {d:.0f} dpi, under {MIN_DPI}")
                 if (h := hashlib.sha256(png.encode()).hexdigest()) in seen: out.append(f"{where}: the same image as {seen[h]} is stored again")
@@ -124,6 +137,8 @@ def problems(path: Path, makers: set[str]) -> list[str]:
                 v if isinstance(v, str) else "".join(v) for k, v in o.get("data", {}).items() if k.startswith("text/"))
             text = text if isinstance(text, str) else "".join(text)
             if m := MACHINE_PATH_RE.search(text): out.append(f"{where}: a machine path in an output: ...{text[max(0, m.start() - 30):m.end() + 30]!r}")
+    if re.match(r"\d\d_", path.name) and path.name not in NO_FIGURE_NEEDED and not n_figures:
+        out.append("shows no figure: store one (a numbered notebook shows its key result as a figure)")
     return out
 
 def main(argv=None) -> int:
