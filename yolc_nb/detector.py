@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/detector.html.md"""
 
 # %% ../nbs/10_detector.ipynb #e9386fc7
 from __future__ import annotations
-import contextlib, copy, io, json, os
+import contextlib, copy, io, json, os, time
 from pathlib import Path
 from fastcore.basics import patch
 import numpy as np
@@ -26,12 +26,14 @@ from .lsm_crop import find_crops, crop_img_tensor, resize_patch, crops_to_origin
 from .config import ModelConfig, LSMConfig, DistillConfig, lsm_config
 from .kd_losses import freeze_teacher, kd_losses, kd_local_refine, kd_pkd
 from .fusion import fuse_detections, FUSION_METHODS
+from .lsm_crop import uniform_slices
 
 # %% auto #0
-__all__ = ['DETECTOR_CONFIGS', 'PREDICT_FILES', 'pad_to_stride', 'pad_batch', 'same_padded_size', 'detector_config', 'evaluating',
-           'valid_sizes', 'YOLCDetector', 'bytes_per_pixel', 'free_memory', 'pixel_budget', 'check_pixels',
-           'offline_config', 'load_detector', 'class_names', 'detector_costs', 'fold_batchnorm', 'DistillDetector',
-           'draw_detections', 'render_detections', 'earlier_predictions', 'prediction_inputs', 'predict_images']
+__all__ = ['DETECTOR_CONFIGS', 'INFERENCE_MODES', 'PREDICT_FILES', 'pad_to_stride', 'pad_batch', 'same_padded_size',
+           'detector_config', 'evaluating', 'valid_sizes', 'YOLCDetector', 'bytes_per_pixel', 'free_memory',
+           'pixel_budget', 'check_pixels', 'finish_detections', 'counting_pixels', 'offline_config', 'load_detector',
+           'class_names', 'detector_costs', 'fold_batchnorm', 'DistillDetector', 'draw_detections', 'render_detections',
+           'earlier_predictions', 'prediction_inputs', 'predict_images']
 
 # %% ../nbs/10_detector.ipynb #5ffa63dd
 def pad_to_stride(img:torch.Tensor, # [B, C, H, W] or [C, H, W]
@@ -116,6 +118,8 @@ def valid_sizes(metas:list, hw) -> list:
     "(H, W) of each image inside a padded batch of size `hw`: its meta's `img_shape`, at most the batch's size."
     return [(min(int(hw[0]), int(m["img_shape"][0])), min(int(hw[1]), int(m["img_shape"][1]))) for m in metas]
 
+
+# %% ../nbs/10_detector.ipynb #d10s003
 def _check_batch(img):
     "Raise `ValueError` naming `img` unless it is a batch [B, 3, H, W] of at least one image."
     if not torch.is_tensor(img) or img.ndim != 4: raise ValueError(f"`img` must be a batch [B, 3, H, W]; got {tuple(getattr(img, 'shape', ())) or type(img).__name__}")
@@ -145,6 +149,8 @@ def _check_gt(gt_bboxes, gt_labels, B, num_classes:int|None=None):
         if num_classes is not None and l.numel() and not (0 <= l.min() and l.max() < num_classes):
             raise ValueError(f"`gt_labels[{i}]` must hold class indices in 0..{num_classes - 1}; got values {l.min().item():g}..{l.max().item():g}")
 
+
+# %% ../nbs/10_detector.ipynb #d10s006
 _HEAD_INIT_ALIASES = {"fast": "default"}   # the name earlier versions of the kit gave the default
 
 class YOLCDetector(nn.Module):
@@ -187,60 +193,42 @@ class YOLCDetector(nn.Module):
         "Supervised losses of the head (see `HRHSCOHead.loss`) against a batch of `head.targets`."
         return self.head.loss(outs, targets, weights)
 
-    def forward_train(self, img:torch.Tensor, img_metas:list|None, gt_bboxes:list, gt_labels:list,
-                      weights:dict|None=None, return_outs:bool=False,
-                      gt_ignore:list|None=None, # per image [M_i, 4] xyxy ignored regions: no heatmap loss there
-                     ):
-        "Pad, forward, build the head's targets and return the supervised loss dict (and the head outputs with `return_outs`)."
-        _check_batch(img)
-        _check_gt(gt_bboxes, gt_labels, img.shape[0], self.num_classes)
-        img = _as_input(img, next(self.parameters()).dtype)
-        img_p, _ = pad_batch(img, img_metas, self.stride)
-        outs = self(img_p)
-        t = self.head.targets(gt_bboxes, gt_labels, outs["box_coarse"].shape[-2:], gt_ignore)
-        losses = self.loss(outs, {k: v.to(img.device) for k, v in t.items()}, weights)
-        return (losses, outs) if return_outs else losses
 
-    def decode(self, outs:dict, valid_hw:list, score_thr:float=0.05, max_per_img:int=100,
-               heat:torch.Tensor|None=None, # the heatmap's probabilities, when the caller has them already
-              ) -> list:
-        "One `Detections` per image from head outputs: top `max_per_img` peaks with score >= `score_thr`, boxes clipped to each valid (H, W)."
-        if not isinstance(max_per_img, int) or max_per_img < 1: raise ValueError(f"`max_per_img` must be a positive int; got {max_per_img!r}")
-        if not (isinstance(score_thr, (int, float)) and 0 <= score_thr <= 1): raise ValueError(f"`score_thr` must be in [0, 1]; got {score_thr!r}")
-        heat = outs["heatmap"].sigmoid() if heat is None else heat
-        d = self.head.decode(outs, max_per_img, heat=mask_heatmap(heat, valid_hw, self.head.heatmap_stride))
-        b = d["boxes"]
-        b = torch.cat([torch.minimum(b[..., :2], b[..., 2:]), torch.maximum(b[..., :2], b[..., 2:])], -1)   # corners in order
-        out = []
-        for i, (H, W) in enumerate(valid_hw):
-            keep = d["scores"][i] >= score_thr
-            bi = torch.minimum(b[i][keep].clamp(min=0), b.new_tensor([W, H, W, H]))
-            out.append(Detections(bi, d["scores"][i][keep], d["labels"][i][keep]))
-        return out
+# %% ../nbs/10_detector.ipynb #d10s007
+@patch
+def forward_train(self:YOLCDetector, img:torch.Tensor, img_metas:list|None, gt_bboxes:list, gt_labels:list,
+                  weights:dict|None=None, return_outs:bool=False,
+                  gt_ignore:list|None=None, # per image [M_i, 4] xyxy ignored regions: no heatmap loss there
+                 ):
+    "Pad, forward, build the head's targets and return the supervised loss dict (and the head outputs with `return_outs`)."
+    _check_batch(img)
+    _check_gt(gt_bboxes, gt_labels, img.shape[0], self.num_classes)
+    img = _as_input(img, next(self.parameters()).dtype)
+    img_p, _ = pad_batch(img, img_metas, self.stride)
+    outs = self(img_p)
+    t = self.head.targets(gt_bboxes, gt_labels, outs["box_coarse"].shape[-2:], gt_ignore)
+    losses = self.loss(outs, {k: v.to(img.device) for k, v in t.items()}, weights)
+    return (losses, outs) if return_outs else losses
 
-    @torch.no_grad()
-    def local_pass(self, images:list, # one [3, H, W] tensor per image (or a batch [B, 3, H, W])
-                   crops:list, # one [N_i, 4] xywh tensor of crops per image
-                   crop_scale:float=1.5, score_thr:float=0.05, max_per_img:int=100,
-                   crop_batch:int=8, # crops of one padded size that run through the network together
-                  ) -> list: # per image, per crop: `Detections` in crop pixels at scale 1 (for `fuse_detections(..., scale=1)`)
-        "Cut, enlarge and pad every crop of every image, run crops of equal padded size in batches of `crop_batch`, decode each."
-        if not isinstance(crop_batch, int) or crop_batch < 1: raise ValueError(f"`crop_batch` must be a positive int; got {crop_batch!r}")
-        if len(images) != len(crops): raise ValueError(f"`crops` must hold one [N_i, 4] tensor per image: {len(images)}; got {len(crops)}")
-        items = []                                          # (image, crop, enlarged patch, (w, h) before enlarging)
-        for b, (img, cs) in enumerate(zip(images, crops)):
-            for j, c in enumerate(torch.as_tensor(cs).reshape(-1, 4).tolist()):
-                patch = crop_img_tensor(img, c)
-                items.append((b, j, resize_patch(patch, crop_scale) if crop_scale != 1 else patch, patch.shape[-2:]))
-        out = [[None] * len(torch.as_tensor(cs).reshape(-1, 4)) for cs in crops]
-        with evaluating(self):                               # batch norm on its running statistics: crops do not see each other
-            for group in same_padded_size([it[2] for it in items], self.stride, crop_batch):
-                x = torch.stack([pad_to_stride(items[i][2], self.stride)[0] for i in group])
-                hw = [tuple(items[i][2].shape[-2:]) for i in group]
-                for i, d in zip(group, self.decode(self(x), hw, score_thr, max_per_img)):
-                    b, j, big, (h, w) = items[i]
-                    out[b][j] = remap_bboxes_to_full(d, (0., 0.), (big.shape[-1] / w, big.shape[-2] / h))
-        return out
+
+# %% ../nbs/10_detector.ipynb #d10s008
+@patch
+def decode(self:YOLCDetector, outs:dict, valid_hw:list, score_thr:float=0.05, max_per_img:int=100,
+           heat:torch.Tensor|None=None, # the heatmap's probabilities, when the caller has them already
+          ) -> list:
+    "One `Detections` per image from head outputs: top `max_per_img` peaks with score >= `score_thr`, boxes clipped to each valid (H, W)."
+    if not isinstance(max_per_img, int) or max_per_img < 1: raise ValueError(f"`max_per_img` must be a positive int; got {max_per_img!r}")
+    if not (isinstance(score_thr, (int, float)) and 0 <= score_thr <= 1): raise ValueError(f"`score_thr` must be in [0, 1]; got {score_thr!r}")
+    heat = outs["heatmap"].sigmoid() if heat is None else heat
+    d = self.head.decode(outs, max_per_img, heat=mask_heatmap(heat, valid_hw, self.head.heatmap_stride))
+    b = d["boxes"]
+    b = torch.cat([torch.minimum(b[..., :2], b[..., 2:]), torch.maximum(b[..., :2], b[..., 2:])], -1)   # corners in order
+    out = []
+    for i, (H, W) in enumerate(valid_hw):
+        keep = d["scores"][i] >= score_thr
+        bi = torch.minimum(b[i][keep].clamp(min=0), b.new_tensor([W, H, W, H]))
+        out.append(Detections(bi, d["scores"][i][keep], d["labels"][i][keep]))
+    return out
 
 
 # %% ../nbs/10_detector.ipynb #ed25071c
@@ -288,19 +276,28 @@ def check_pixels(model:nn.Module, hw, # (H, W) of the images
 # %% ../nbs/10_detector.ipynb #5a9e0002
 @patch
 @torch.no_grad()
+def prepare_input(self:YOLCDetector, img:torch.Tensor, # [B, 3, H, W]: floats in 0..1, or uint8 pixels (divided by 255)
+                  img_metas:list|None=None, max_pixels:int|None=None,
+                 ) -> tuple: # (image as floats, the batch padded to the stride, metas, each image's valid (H, W))
+    "Check a batch against the pixel budget, then make it the network's input: floats, padded to the stride, with complete metas."
+    _check_batch(img)
+    B, _, H, W = img.shape
+    with evaluating(self):                                # the pixel budget's probe leaves batch norm statistics untouched
+        check_pixels(self, (H, W), max_pixels, img.device, batch=B)
+    img = _as_input(img, next(self.parameters()).dtype)   # after the size check: a refused image is never copied
+    img_p, metas = pad_batch(img, img_metas, self.stride)
+    return img, img_p, metas, valid_sizes(metas, (H, W))
+
+@patch
+@torch.no_grad()
 def global_pass(self:YOLCDetector, img:torch.Tensor, # [B, 3, H, W]: floats in 0..1, or uint8 pixels (divided by 255)
                 img_metas:list|None=None, # one meta per image (None: unpadded, unscaled)
                 score_thr:float=0.05, max_per_img:int=100,
                 max_pixels:int|None=None, # refuse larger images with a clear error (default: `pixel_budget` of the free memory)
                ) -> dict: # `image` (the input as floats), `metas`, `valid_hw`, `heat` [B, C, h, w] probabilities, `dets` (input pixels)
     "Stage 1: one forward pass over the padded batch; each image's detections and the heatmap's probabilities."
-    _check_batch(img)
-    B, _, H, W = img.shape
-    with evaluating(self):                                # also for the pixel budget's probe (batch norm statistics untouched)
-        check_pixels(self, (H, W), max_pixels, img.device, batch=B)
-        img = _as_input(img, next(self.parameters()).dtype)   # after the size check: a refused image is never copied
-        img_p, metas = pad_batch(img, img_metas, self.stride)
-        valid = valid_sizes(metas, (H, W))
+    with evaluating(self):                                # batch norm on its running statistics
+        img, img_p, metas, valid = self.prepare_input(img, img_metas, max_pixels)
         outs = self(img_p)
         heat = outs["heatmap"].sigmoid()                  # once, for decoding and for the crop search
         dets = self.decode(outs, valid, score_thr, max_per_img, heat=heat)
@@ -328,7 +325,47 @@ def fuse(self:YOLCDetector, dets:list, # per image, the global pass's `Detection
         out.append(d)
     return out
 
+# %% ../nbs/10_detector.ipynb #d10s010
+@patch
+@torch.no_grad()
+def local_pass(self:YOLCDetector, images:list, # one [3, H, W] tensor per image (or a batch [B, 3, H, W])
+               crops:list, # one [N_i, 4] xywh tensor of crops per image
+               crop_scale:float=1.5, score_thr:float=0.05, max_per_img:int=100,
+               crop_batch:int=8, # crops of one padded size that run through the network together
+              ) -> list: # per image, per crop: `Detections` in crop pixels at scale 1 (for `fuse_detections(..., scale=1)`)
+    "Cut, enlarge and pad every crop of every image, run crops of equal padded size in batches of `crop_batch`, decode each."
+    if not isinstance(crop_batch, int) or crop_batch < 1: raise ValueError(f"`crop_batch` must be a positive int; got {crop_batch!r}")
+    if len(images) != len(crops): raise ValueError(f"`crops` must hold one [N_i, 4] tensor per image: {len(images)}; got {len(crops)}")
+    items = []                                          # (image, crop, enlarged patch, (w, h) before enlarging)
+    for b, (img, cs) in enumerate(zip(images, crops)):
+        for j, c in enumerate(torch.as_tensor(cs).reshape(-1, 4).tolist()):
+            patch = crop_img_tensor(img, c)
+            items.append((b, j, resize_patch(patch, crop_scale) if crop_scale != 1 else patch, patch.shape[-2:]))
+    out = [[None] * len(torch.as_tensor(cs).reshape(-1, 4)) for cs in crops]
+    with evaluating(self):                               # batch norm on its running statistics: crops do not see each other
+        for group in same_padded_size([it[2] for it in items], self.stride, crop_batch):
+            x = torch.stack([pad_to_stride(items[i][2], self.stride)[0] for i in group])
+            hw = [tuple(items[i][2].shape[-2:]) for i in group]
+            for i, d in zip(group, self.decode(self(x), hw, score_thr, max_per_img)):
+                b, j, big, (h, w) = items[i]
+                out[b][j] = remap_bboxes_to_full(d, (0., 0.), (big.shape[-1] / w, big.shape[-2] / h))
+    return out
+
+
 # %% ../nbs/10_detector.ipynb #5a9e0005
+def _check_fusion(fusion:str, threshold, name:str="iou_threshold"):
+    if fusion not in FUSION_METHODS: raise ValueError(f"`fusion` must be one of {FUSION_METHODS}; got {fusion!r}")
+    if not (isinstance(threshold, (int, float)) and not isinstance(threshold, bool) and 0 <= threshold <= 1):
+        raise ValueError(f"`{name}` must be an overlap in [0, 1]; got {threshold!r}")
+
+def finish_detections(dets:list, regions:list, metas:list, rescale:bool=True) -> tuple:
+    "Each image's detections and regions (crops or slices) in original-image pixels (`rescale`, else input pixels), with the metas' image ids."
+    if rescale:
+        dets = [Detections(to_original(d.boxes, m, f"img_metas[{b}]"), d.scores, d.labels, d.image_id) for b, (d, m) in enumerate(zip(dets, metas))]
+        regions = [crops_to_original(c, m, 1, i) for i, (c, m) in enumerate(zip(regions, metas))]
+    for d, m in zip(dets, metas): d.image_id = m.get("image_id", d.image_id)
+    return dets, regions
+
 @patch
 @torch.no_grad()
 def simple_test(self:YOLCDetector, img:torch.Tensor, # [B, 3, H, W]
@@ -342,20 +379,84 @@ def simple_test(self:YOLCDetector, img:torch.Tensor, # [B, 3, H, W]
                 max_pixels:int|None=None, # refuse larger images with a clear error (default: `pixel_budget` of the free memory)
                ) -> tuple: # (list of `Detections`, list of crops [N_i, 4] xywh, in the same pixels as the boxes)
     "YOLC inference, the four stages chained: `global_pass`, `crop_search`, `local_pass`, `fuse`; then back to original pixels."
-    if fusion not in FUSION_METHODS: raise ValueError(f"`fusion` must be one of {FUSION_METHODS}; got {fusion!r}")
-    if not (isinstance(iou_threshold, (int, float)) and not isinstance(iou_threshold, bool) and 0 <= iou_threshold <= 1):
-        raise ValueError(f"`iou_threshold` must be an overlap in [0, 1]; got {iou_threshold!r}")
+    _check_fusion(fusion, iou_threshold)
     cfg = lsm_config(lsm_cfg)
     g = self.global_pass(img, img_metas, score_thr, max_per_img, max_pixels)
     metas = g["metas"]
     crops = self.crop_search(g.pop("heat"), g["valid_hw"], cfg) if crop else [torch.zeros(0, 4) for _ in metas]
     local = self.local_pass(list(g["image"]), crops, crop_scale, score_thr, max_per_img, crop_batch)
     fused = self.fuse(g["dets"], local, crops, fusion, iou_threshold, max_per_img)
-    if rescale:
-        fused = [Detections(to_original(d.boxes, m, f"img_metas[{b}]"), d.scores, d.labels, d.image_id) for b, (d, m) in enumerate(zip(fused, metas))]
-        crops = [crops_to_original(c, m, 1, i) for i, (c, m) in enumerate(zip(crops, metas))]
-    for d, m in zip(fused, metas): d.image_id = m.get("image_id", d.image_id)
-    return fused, crops
+    return finish_detections(fused, crops, metas, rescale)
+
+# %% ../nbs/10_detector.ipynb #sl27a002
+@patch
+def slice_search(self:YOLCDetector, valid_hw:list, # (H, W) of each image inside the padded input
+                 slice_hw, # the slices' (height, width), or one number for square slices
+                 overlap_ratio:float=0.2, # SAHI's default
+                ) -> list: # per image, [N_i, 4] slices (x, y, w, h) in input pixels, row by row
+    "Stage 2 without the heatmap: SAHI's uniform slices of each image (`uniform_slices`)."
+    return [uniform_slices(int(H), int(W), slice_hw, overlap_ratio) for H, W in valid_hw]
+
+@patch
+@torch.no_grad()
+def sliced_test(self:YOLCDetector, img:torch.Tensor, # [B, 3, H, W]
+                img_metas:list|None=None, # one meta per image (None: unpadded, unscaled)
+                slice_hw=256, # the slices' (height, width) in input pixels, or one number
+                overlap_ratio:float=0.2, # overlap of neighbouring slices, a fraction of the slice size
+                full_image:bool=True, # also run the full image (SAHI's `perform_standard_pred`)
+                slice_scale:float=1.0, # enlarge each slice by this before the network (1: as it is)
+                fusion:str="greedy_nmm", # how slice and full-image detections merge (`fuse_detections`)
+                match_threshold:float=0.5, # the fusion's overlap threshold (greedy NMM: IoS)
+                score_thr:float=0.05, max_per_img:int=100,
+                rescale:bool=True, # boxes in original-image pixels (else input pixels)
+                crop_batch:int=8, # slices of one padded size that run through the network together
+                max_pixels:int|None=None, # refuse larger images with a clear error (default: `pixel_budget`)
+               ) -> tuple: # (list of `Detections`, list of slices [N_i, 4] xywh, in the same pixels as the boxes)
+    "SAHI's sliced inference with this detector: uniform slices through the local pass, the full image through the global pass, merged."
+    _check_fusion(fusion, match_threshold, "match_threshold")
+    if full_image:
+        g = self.global_pass(img, img_metas, score_thr, max_per_img, max_pixels)
+        image, metas, valid, dets = g["image"], g["metas"], g["valid_hw"], g["dets"]
+    else:
+        image, _, metas, valid = self.prepare_input(img, img_metas, max_pixels)
+        dets = [Detections.empty() for _ in metas]
+    slices = self.slice_search(valid, slice_hw, overlap_ratio)
+    local = self.local_pass(list(image), slices, slice_scale, score_thr, max_per_img, crop_batch)
+    fused = self.fuse(dets, local, slices, fusion, match_threshold, max_per_img)
+    return finish_detections(fused, slices, metas, rescale)
+
+# %% ../nbs/10_detector.ipynb #sl27a010
+INFERENCE_MODES = ("global", "yolc", "sliced")
+
+@contextlib.contextmanager
+def counting_pixels(model:nn.Module):
+    "Within the block, count what `model`'s forward passes take in: `pixels` (B x H x W of each input, padding included), `inputs`, `passes`; and `seconds`."
+    bytes_per_pixel(model)                                # its one-off probe of the pixel budget is not counted
+    c = dict(pixels=0, inputs=0, passes=0, seconds=0.)
+    def count(m, args):
+        x = args[0]
+        c.update(pixels=c["pixels"] + x.shape[0] * x.shape[-2] * x.shape[-1], inputs=c["inputs"] + x.shape[0], passes=c["passes"] + 1)
+    h = model.register_forward_pre_hook(count)
+    sync = torch.cuda.synchronize if next(model.parameters()).is_cuda else (lambda: None)
+    sync(); t = time.perf_counter()
+    try: yield c
+    finally:
+        sync(); c["seconds"] = time.perf_counter() - t
+        h.remove()
+
+@patch
+@torch.no_grad()
+def detect(self:YOLCDetector, img:torch.Tensor, # [B, 3, H, W]
+           img_metas:list|None=None,
+           mode:str="yolc", # "global" (one pass), "yolc" (global pass + LSM crops) or "sliced" (SAHI's slices, `sliced_test`)
+           **kw, # the chosen mode's settings (`simple_test`'s or `sliced_test`'s)
+          ) -> tuple: # (detections, regions (crops or slices), {pixels, inputs, passes, seconds})
+    "Run one inference mode and count what it cost (`counting_pixels`)."
+    if mode not in INFERENCE_MODES: raise ValueError(f"`mode` must be one of {INFERENCE_MODES}; got {mode!r}")
+    with counting_pixels(self) as cost:
+        if mode == "sliced": dets, regions = self.sliced_test(img, img_metas, **kw)
+        else: dets, regions = self.simple_test(img, img_metas, crop=mode == "yolc", **kw)
+    return dets, regions, cost
 
 # %% ../nbs/10_detector.ipynb #f0d5c6db
 def offline_config(cfg:dict) -> dict:
@@ -466,64 +567,75 @@ class DistillDetector(nn.Module):
 
     def forward(self, img:torch.Tensor) -> dict: return self.student(img)
 
-    def crops_for_kd(self, outs_s:dict, outs_t:dict, valid_hw:list) -> list:
-        "Crop windows per image for local KD, from the teacher's heatmap (`use_teacher_crop`) or the student's."
-        src = outs_t if self.cfg.use_teacher_crop else outs_s
-        if self.cfg.max_patches_per_img == 0: return [torch.zeros(0, 4) for _ in valid_hw]
-        # crop sides in pixels, or relative to the input (the default): 128 px scenes and 1088x1920 images alike
-        lsm = lsm_config(self.lsm_cfg, min_patch_size=self.cfg.crop_side((min(h for h, w in valid_hw), min(w for h, w in valid_hw))))
-        return find_crops(src["heatmap"].detach().sigmoid(), valid_hw, self.student.head.heatmap_stride, lsm)
-
-    def kd_scale(self) -> float:
-        "The KD weights' factor at training step `kd_step`: a linear ramp over `cfg.kd_warmup_steps` (1 without warm-up)."
-        n = self.cfg.kd_warmup_steps
-        return 1.0 if n == 0 else min(1.0, (self.kd_step + 1) / n)
-
-    def forward_train(self, img:torch.Tensor, img_metas:list|None, gt_bboxes:list, gt_labels:list, gt_ignore:list|None=None) -> dict:
-        "Supervised losses of the student plus `loss_kd_global_hm`, `loss_kd_global_coarse`, `loss_kd_local_refine`."
-        _check_batch(img)
-        B, _, H, W = img.shape
-        _check_gt(gt_bboxes, gt_labels, B, self.student.num_classes)
-        img = _as_input(img, next(self.student.parameters()).dtype)
-        img_p, metas = pad_batch(img, img_metas, self.stride)
-        pkd = self.pkd_adapter is not None
-        feat_s = self.student.extract_feat(img_p) if pkd else None
-        outs_s = self.student.head(feat_s) if pkd else self.student(img_p)
-        t = self.student.head.targets(gt_bboxes, gt_labels, outs_s["box_coarse"].shape[-2:], gt_ignore)
-        t = {k: v.to(img.device) for k, v in t.items()}
-        losses = self.student.loss(outs_s, t)
-        with torch.no_grad():
-            feat_t = self.teacher.extract_feat(img_p) if pkd else None
-            outs_t = self.teacher.head(feat_t) if pkd else self.teacher(img_p)
-        scale = self.kd_scale()
-        losses.update(kd_losses(outs_s, outs_t, self.cfg, down_ratio=self.student.down_ratio, targets=t, scale=scale))
-        if pkd: losses["loss_kd_pkd"] = scale * self.cfg.kd_weight_pkd * kd_pkd(self.pkd_adapter(feat_s), feat_t)
-        valid = valid_sizes(metas, (H, W))   # each image inside a padded batch
-        self.last_crops = self.crops_for_kd(outs_s, outs_t, valid)
-        if self.cfg.kd_weight_local_refine == 0:   # no crop forward (it would move batch-norm statistics), no zero gradients
-            losses["loss_kd_local_refine"] = outs_s["box_refine"].new_zeros(())   # (weight decay would move parameters plain training leaves alone)
-        else:
-            w = self.cfg.kd_weight_local_refine if scale == 1 else scale * self.cfg.kd_weight_local_refine
-            losses["loss_kd_local_refine"] = w * kd_local_refine(self._local_kd_pairs(img), self.student.down_ratio, like=self.student)
-        return losses
-
-    def _local_kd_pairs(self, img:torch.Tensor) -> list:
-        "(student, teacher) refine maps of every KD crop in `self.last_crops`; crops of one padded size share a forward."
-        s = self.cfg.kd_crop_scale
-        patches = [crop_img_tensor(img[b], c) for b, crops in enumerate(self.last_crops) for c in crops.tolist()]
-        if s != 1: patches = [resize_patch(p, s) for p in patches]               # as the local pass sees its crops
-        pairs = [None] * len(patches)
-        with evaluating(self.student) if self.cfg.crop_bn == "eval" else contextlib.nullcontext():
-            for group in same_padded_size(patches, self.stride, self.crop_batch):   # crops of one padded size: one forward
-                x = torch.stack([pad_to_stride(patches[i], self.stride)[0] for i in group])
-                r_s = self.student(x)["box_refine"]
-                with torch.no_grad(): r_t = self.teacher(x)["box_refine"]
-                for n, i in enumerate(group): pairs[i] = (r_s[n:n + 1], r_t[n:n + 1])
-        return pairs
-
     def simple_test(self, img, img_metas=None, **kw):
         "The student's `simple_test` (the teacher is for training only)."
         return self.student.simple_test(img, img_metas, **kw)
+
+
+# %% ../nbs/10_detector.ipynb #d10s012
+@patch
+def crops_for_kd(self:DistillDetector, outs_s:dict, outs_t:dict, valid_hw:list) -> list:
+    "Crop windows per image for local KD, from the teacher's heatmap (`use_teacher_crop`) or the student's."
+    src = outs_t if self.cfg.use_teacher_crop else outs_s
+    if self.cfg.max_patches_per_img == 0: return [torch.zeros(0, 4) for _ in valid_hw]
+    # crop sides in pixels, or relative to the input (the default): 128 px scenes and 1088x1920 images alike
+    lsm = lsm_config(self.lsm_cfg, min_patch_size=self.cfg.crop_side((min(h for h, w in valid_hw), min(w for h, w in valid_hw))))
+    return find_crops(src["heatmap"].detach().sigmoid(), valid_hw, self.student.head.heatmap_stride, lsm)
+
+@patch
+def kd_scale(self:DistillDetector) -> float:
+    "The KD weights' factor at training step `kd_step`: a linear ramp over `cfg.kd_warmup_steps` (1 without warm-up)."
+    n = self.cfg.kd_warmup_steps
+    return 1.0 if n == 0 else min(1.0, (self.kd_step + 1) / n)
+
+
+# %% ../nbs/10_detector.ipynb #d10s014
+@patch
+def forward_train(self:DistillDetector, img:torch.Tensor, img_metas:list|None, gt_bboxes:list, gt_labels:list, gt_ignore:list|None=None) -> dict:
+    "Supervised losses of the student plus `loss_kd_global_hm`, `loss_kd_global_coarse`, `loss_kd_local_refine`."
+    _check_batch(img)
+    B, _, H, W = img.shape
+    _check_gt(gt_bboxes, gt_labels, B, self.student.num_classes)
+    img = _as_input(img, next(self.student.parameters()).dtype)
+    img_p, metas = pad_batch(img, img_metas, self.stride)
+    pkd = self.pkd_adapter is not None
+    feat_s = self.student.extract_feat(img_p) if pkd else None
+    outs_s = self.student.head(feat_s) if pkd else self.student(img_p)
+    t = self.student.head.targets(gt_bboxes, gt_labels, outs_s["box_coarse"].shape[-2:], gt_ignore)
+    t = {k: v.to(img.device) for k, v in t.items()}
+    losses = self.student.loss(outs_s, t)
+    with torch.no_grad():
+        feat_t = self.teacher.extract_feat(img_p) if pkd else None
+        outs_t = self.teacher.head(feat_t) if pkd else self.teacher(img_p)
+    scale = self.kd_scale()
+    losses.update(kd_losses(outs_s, outs_t, self.cfg, down_ratio=self.student.down_ratio, targets=t, scale=scale))
+    if pkd: losses["loss_kd_pkd"] = scale * self.cfg.kd_weight_pkd * kd_pkd(self.pkd_adapter(feat_s), feat_t)
+    valid = valid_sizes(metas, (H, W))   # each image inside a padded batch
+    self.last_crops = self.crops_for_kd(outs_s, outs_t, valid)
+    if self.cfg.kd_weight_local_refine == 0:   # no crop forward (it would move batch-norm statistics), no zero gradients
+        losses["loss_kd_local_refine"] = outs_s["box_refine"].new_zeros(())   # (weight decay would move parameters plain training leaves alone)
+    else:
+        w = self.cfg.kd_weight_local_refine if scale == 1 else scale * self.cfg.kd_weight_local_refine
+        losses["loss_kd_local_refine"] = w * kd_local_refine(self._local_kd_pairs(img), self.student.down_ratio, like=self.student)
+    return losses
+
+
+# %% ../nbs/10_detector.ipynb #d10s016
+@patch
+def _local_kd_pairs(self:DistillDetector, img:torch.Tensor) -> list:
+    "(student, teacher) refine maps of every KD crop in `self.last_crops`; crops of one padded size share a forward."
+    s = self.cfg.kd_crop_scale
+    patches = [crop_img_tensor(img[b], c) for b, crops in enumerate(self.last_crops) for c in crops.tolist()]
+    if s != 1: patches = [resize_patch(p, s) for p in patches]               # as the local pass sees its crops
+    pairs = [None] * len(patches)
+    with evaluating(self.student) if self.cfg.crop_bn == "eval" else contextlib.nullcontext():
+        for group in same_padded_size(patches, self.stride, self.crop_batch):   # crops of one padded size: one forward
+            x = torch.stack([pad_to_stride(patches[i], self.stride)[0] for i in group])
+            r_s = self.student(x)["box_refine"]
+            with torch.no_grad(): r_t = self.teacher(x)["box_refine"]
+            for n, i in enumerate(group): pairs[i] = (r_s[n:n + 1], r_t[n:n + 1])
+    return pairs
+
 
 # %% ../nbs/10_detector.ipynb #0f9af502
 def draw_detections(ax, image:torch.Tensor, # [3, H, W] in 0..1
@@ -548,18 +660,20 @@ def draw_detections(ax, image:torch.Tensor, # [3, H, W] in 0..1
         for (x1, y1, x2, y2), l, s in zip(dets.boxes[keep].tolist(), dets.labels[keep].tolist(), dets.scores[keep].tolist()):
             ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec=cmap(l % 10), lw=1.0))
             if class_names is not None:
-                ax.text(x1, y1 - 1, f"{_name(class_names, l)} {s:.2f}", color=cmap(l % 10), fontsize=5, va="bottom", clip_on=True)
+                ax.text(x1, y1 - 1, f"{_name(class_names, l)} {s:.2f}", color=cmap(l % 10), fontsize=9, va="bottom", clip_on=True)
         if class_names is not None and keep.any():
             seen = sorted(set(dets.labels[keep].tolist()))
             ax.legend(handles=[Patch(fc="none", ec=cmap(l % 10), label=_name(class_names, l)) for l in seen],
-                      loc="upper right", fontsize=6, framealpha=0.7, title="classes", title_fontsize=6)
+                      loc="upper right", fontsize=9, framealpha=0.7, title="classes", title_fontsize=9)
     for x, y, w, h in ([] if crops is None else torch.as_tensor(crops).reshape(-1, 4).tolist()):
         ax.add_patch(Rectangle((x, y), w, h, fill=False, ec="yellow", lw=1.5, ls="--"))
-    if title: ax.set_title(title, fontsize=8)
+    if title: ax.set_title(title, fontsize=10)
     return ax
 
 def _name(names, l): return names[l] if 0 <= l < len(names) else f"class_{l}"
 
+
+# %% ../nbs/10_detector.ipynb #d10s018
 def render_detections(image:torch.Tensor, # [3, H, W] in 0..1
                       dets:Detections, # the detections to show (the fused ones when `global_dets` is given)
                       crops=None, # [N, 4] xywh crops of the second pass
@@ -583,7 +697,7 @@ def render_detections(image:torch.Tensor, # [3, H, W] in 0..1
         draw_detections(axs[0], image, global_dets, None, gt_boxes, score_thr, title=f"global pass: {n(global_dets)} boxes", class_names=class_names)
         draw_detections(axs[1], image, None, crops, None, score_thr, heatmap, title=f"heatmap and {n_crops} LSM crops")
         draw_detections(axs[2], image, dets, None, gt_boxes, score_thr, title=f"fused: {n(dets)} boxes", class_names=class_names)
-        if title: fig.suptitle(title, fontsize=9)
+        if title: fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -643,6 +757,8 @@ def predict_images(path, # an image file or a folder of them
                    out="runs/predict", score_thr:float=0.3, crop:bool=True, device="cpu", log=print,
                    max_pixels:int|None=None, # larger images are skipped with the reason, by their header (default: `pixel_budget`)
                    overwrite:bool=False, # replace the results `out` holds and remove that run's figures (else such an `out` is refused)
+                   mode:str|None=None, # "global", "yolc" or "sliced" (`detect`); None: "yolc" with `crop`, else "global"
+                   **mode_kw, # the mode's settings, e.g. `slice_hw=256, overlap_ratio=0.2` for "sliced" (`sliced_test`)
                   ) -> dict:
     "Detect on an image or every file of a folder; write an annotated `STEM_EXT_det.png` per image, `predictions.coco.json` and `results.json` under `out`."
     path, out = Path(path), Path(out)
@@ -650,6 +766,8 @@ def predict_images(path, # an image file or a folder of them
     if out.is_file(): raise ValueError(f"`out` must be a folder (created if missing); got the file {out}")
     device = resolve_device(device)
     if not (isinstance(score_thr, (int, float)) and 0 <= score_thr <= 1): raise ValueError(f"`score_thr` must be a number in [0, 1]; got {score_thr!r}")
+    mode = mode or ("yolc" if crop else "global")
+    if mode not in INFERENCE_MODES: raise ValueError(f"`mode` must be one of {INFERENCE_MODES}; got {mode!r}")
     earlier = earlier_predictions(out)
     if earlier and not overwrite:
         raise ValueError(f"{out / earlier[0]} holds the results of an earlier predict run: pass --overwrite (`overwrite=True`) to replace "
@@ -663,19 +781,20 @@ def predict_images(path, # an image file or a folder of them
     for n in earlier: (out / n).unlink(missing_ok=True)               # only now: a checkpoint that fails to load leaves them be
     used = set(os.listdir(out)) if out.is_dir() else set()            # a figure never replaces a file there (an input, the user's)
     if outputs: log(f"skipped: {len(outputs)} file(s) that a predict run wrote in {_shown(files[0].parent)} ({', '.join(map(_shown, outputs[:3]))}{', ...' if len(outputs) > 3 else ''})")
-    images, anns, crops_out, skipped = [], [], [], []
+    images, anns, crops_out, skipped, cost = [], [], [], [], dict(pixels=0, seconds=0.)
     for f in files:
         img, why = _read_within_budget(f, model, max_pixels, device)
         if img is None: log(f"skipped: {why}"); skipped.append(f.name); continue
         H, W = img.shape[-2:]
         iid = len(images) + 1
-        try: dets, crops = model.simple_test(img[None].to(device), [make_meta(H, W)], crop=crop, score_thr=min(score_thr, 0.05), max_pixels=max_pixels)
+        try: dets, crops, c = model.detect(img[None].to(device), [make_meta(H, W)], mode, score_thr=min(score_thr, 0.05), max_pixels=max_pixels, **mode_kw)
         except ValueError as e:
             if "pixel budget" not in str(e): raise
             log(f"skipped: {_shown(f.name)}: {e}"); skipped.append(f.name); continue
         d = dets[0].to("cpu"); d.image_id = iid
         name = _figure_name(f, used)
-        images.append(dict(id=iid, file_name=f.name, height=int(H), width=int(W), figure=name))
+        images.append(dict(id=iid, file_name=f.name, height=int(H), width=int(W), figure=name, pixels_processed=c["pixels"], seconds=round(c["seconds"], 4)))
+        cost["pixels"] += c["pixels"]; cost["seconds"] += c["seconds"]
         for r in d[d.scores >= score_thr].to_coco():
             anns.append(dict(id=len(anns) + 1, iscrowd=0, area=r["bbox"][2] * r["bbox"][3], **{**r, "category_id": r["category_id"] + 1}))
         crops_out += [dict(image_id=iid, bbox=c) for c in crops[0].tolist()]
@@ -687,4 +806,6 @@ def predict_images(path, # an image file or a folder of them
     if not images:
         shown = ", ".join(map(_shown, skipped[:3])) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
         raise ValueError(f"no image was processed: {len(skipped)} file(s) of {path} skipped ({shown}); nothing was written to {out}")
-    return dict(images=len(images), detections=len(anns), skipped=skipped, json=str(out / "predictions.coco.json"))
+    return dict(images=len(images), detections=len(anns), skipped=skipped, json=str(out / "predictions.coco.json"), mode=mode,
+                pixels_processed=cost["pixels"], pixels_per_image_pixel=cost["pixels"] / sum(i["height"] * i["width"] for i in images),
+                seconds=cost["seconds"])
