@@ -16,10 +16,12 @@ from .heatmap_gen import mask_heatmap, centernet_targets
 from .config import LSMConfig, lsm_config
 
 # %% auto #0
-__all__ = ['MODES', 'binarize_heatmap', 'grid_edges', 'grid_counts', 'pick_cells', 'merge_cells', 'findclusters',
+__all__ = ['MODES', 'SWEEP_STYLE', 'binarize_heatmap', 'grid_edges', 'grid_counts', 'pick_cells', 'merge_cells', 'findclusters',
            'crops_to_original', 'LSM', 'clip_crops', 'select_crops', 'crop_window', 'crop_img_tensor',
            'build_patch_meta', 'resize_patch', 'find_crops', 'gt_heatmap', 'gt_crops', 'uniform_slices',
-           'crop_coverage', 'render_crop_explorer', 'crop_explorer']
+           'crop_coverage', 'real_layouts', 'is_tiny', 'evaluate_crops', 'lsm_fn', 'uniform_fn', 'densest_fn',
+           'experiment_configs', 'run_experiment', 'front_budget_at', 'budget_at', 'render_coverage_sweep',
+           'render_crop_explorer', 'crop_explorer']
 
 # %% ../nbs/06_lsm_crop.ipynb #62450de7
 MODES = ("yolc", "adaptive")
@@ -388,6 +390,129 @@ def crop_coverage(crops, # [N, 4] xywh crops
     return dict(covered=covered, coverage=covered.float().mean().item() if len(b) else float("nan"),
                 budget=float((crops[:, 2] * crops[:, 3]).sum()) / (H * W), budget_union=union_area(box_convert(crops, "xywh", "xyxy")) / (H * W))
 
+# %% ../nbs/06_lsm_crop.ipynb #lsmx001
+def real_layouts(n=None):
+    "(boxes, heatmap, (H, W)) for the first `n` real VisDrone layouts, or None when the shared data is absent."
+    from yolc_nb.data import CocoDetection, find_shared_data
+    root = find_shared_data()
+    if root is None: return None
+    ds = CocoDetection(root / "visdrone2019_det_train_first50.coco.json")
+    out = []
+    for i in range(len(ds) if n is None else min(n, len(ds))):
+        s = ds[i]; H, W = s["meta"]["ori_shape"][:2]
+        out.append((s["boxes"], gt_heatmap(s["boxes"], (H, W)), (H, W)))
+    return out
+
+def is_tiny(boxes):
+    "AI-TOD's very tiny and tiny objects: sqrt(area) < 16 px."
+    b = torch.as_tensor(boxes).reshape(-1, 4)
+    return ((b[:, 2] - b[:, 0]).clamp(min=0) * (b[:, 3] - b[:, 1]).clamp(min=0)).sqrt() < 16
+
+def evaluate_crops(layouts, crop_fn):
+    "Pool tiny-object coverage over all images; average the pixel budgets over images."
+    hit = n = 0; bud, uni, ncr = [], [], []
+    for boxes, heat, hw in layouts:
+        crops = crop_fn(heat, hw)
+        r = crop_coverage(crops, boxes[is_tiny(boxes)], hw)
+        hit += int(r["covered"].sum()); n += int(is_tiny(boxes).sum())
+        bud.append(r["budget"]); uni.append(r["budget_union"]); ncr.append(len(crops))
+    return dict(coverage=hit / max(n, 1), budget=float(np.mean(bud)), budget_union=float(np.mean(uni)), crops=float(np.mean(ncr)))
+
+
+# %% ../nbs/06_lsm_crop.ipynb #lsmx003
+def lsm_fn(mode, max_patches, min_patch_area, **kw):
+    "A crop rule of the sweep: `LSM` on the heatmap, then `select_crops` (expansion 1.2)."
+    def fn(heat, hw):
+        crops = LSM(heat[None, None], [make_meta(*hw)], mode=mode, **kw)[0]
+        return select_crops(crops, hw, max_patches, expand=1.2, min_patch_area=min_patch_area)
+    return fn
+
+def uniform_fn(size, overlap):
+    "A crop rule of the sweep: SAHI's uniform slices."
+    return lambda heat, hw: uniform_slices(hw[0], hw[1], size, overlap)
+
+def densest_fn(size, k, threshold=0.09):
+    "A crop rule of the sweep: the `k` uniform slices (overlap 0.2) with the most heatmap foreground."
+    def fn(heat, hw):
+        sl = uniform_slices(hw[0], hw[1], size, 0.2)
+        b = binarize_heatmap(heat, threshold, "adaptive").numpy()
+        S = np.pad(b.cumsum(0, dtype=np.int32).cumsum(1), ((1, 0), (1, 0)))     # integral image
+        x1, y1 = sl[:, 0].long().numpy(), sl[:, 1].long().numpy()
+        x2, y2 = x1 + sl[:, 2].long().numpy(), y1 + sl[:, 3].long().numpy()
+        cnt = torch.from_numpy(S[y2, x2] - S[y1, x2] - S[y2, x1] + S[y1, x1])
+        order = torch.sort(-cnt, stable=True).indices[:k]
+        return sl[order[cnt[order] > 0]]
+    return fn
+
+
+# %% ../nbs/06_lsm_crop.ipynb #lsmx005
+def experiment_configs(cells=(5, 10, 15, 20, 30, 45, 60), keeps=(2, 4, None), densities=(0.002, 0.005, 0.01, 0.02, 0.04),
+                       sizes=(256, 384, 512, 640, 800, 1024), overlaps=(0.2, 0.0), ks=(1, 2, 4, 6, 8, 12)):
+    "(family, setting, crop_fn) triples of the sweep."
+    cfg = []
+    for k in cells:
+        for keep in keeps: cfg.append(("LSM yolc", f"cells={k} keep={keep}", lsm_fn("yolc", keep, 96 ** 2, top_cells=k)))
+    for k in cells:
+        for keep in keeps: cfg.append(("LSM adaptive", f"cells={k} keep={keep}", lsm_fn("adaptive", keep, 0, top_cells=k, threshold=0.09)))
+    for d in densities: cfg.append(("LSM adaptive", f"min_density={d} keep=None", lsm_fn("adaptive", None, 0, top_cells=10_000, threshold=0.09, min_density=d)))
+    for s in sizes:
+        for o in overlaps: cfg.append(("uniform", f"slice={s} overlap={o}", uniform_fn(s, o)))
+    for s in sizes[:3]:
+        for k in ks: cfg.append(("densest slices", f"slice={s} k={k}", densest_fn(s, k)))
+    return cfg
+
+def run_experiment(layouts, configs, progress:bool=False):
+    "One row per configuration: its family, setting and `evaluate_crops` result."
+    from tqdm.auto import tqdm
+    rows = []
+    for fam, setting, fn in tqdm(configs, leave=False, disable=not progress):
+        rows.append(dict(family=fam, setting=setting, **evaluate_crops(layouts, fn)))
+    return rows
+
+
+# %% ../nbs/06_lsm_crop.ipynb #lsmx006
+def front_budget_at(rows, family, coverage=0.8):
+    "Budget at `coverage` on the family's Pareto front, linearly interpolated between the two measured points around it."
+    rr, front, best = sorted([r for r in rows if r["family"] == family], key=lambda r: r["budget"]), [], -1
+    for r in rr:
+        if r["coverage"] > best: front.append(r); best = r["coverage"]
+    for a, b in zip(front, front[1:]):
+        if a["coverage"] < coverage <= b["coverage"]:
+            return a["budget"] + (coverage - a["coverage"]) / (b["coverage"] - a["coverage"]) * (b["budget"] - a["budget"])
+    return front[0]["budget"] if front and front[0]["coverage"] >= coverage else float("inf")
+
+def budget_at(rows, family, coverage=0.8):
+    "Cheapest measured budget of `family` with tiny coverage >= `coverage` (inf if never reached), and its row."
+    ok = [r for r in rows if r["family"] == family and r["coverage"] >= coverage]
+    return (min(ok, key=lambda r: r["budget"])["budget"], min(ok, key=lambda r: r["budget"])) if ok else (float("inf"), None)
+
+
+# %% ../nbs/06_lsm_crop.ipynb #lsmx008
+SWEEP_STYLE = {"LSM yolc": "o", "LSM adaptive": "s", "uniform": "D", "densest slices": "^"}
+
+def render_coverage_sweep(rows:list, # `run_experiment` rows
+                          coverage:float=0.8, # the coverage line to draw
+                          title:str="") -> "Figure":
+    "Tiny-object coverage against pixel budget, one marker per family, each family's Pareto front as a line; YOLC's published setting marked."
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(8, 5), dpi=100, layout="constrained")
+    ax = fig.subplots()
+    for f, mk in SWEEP_STYLE.items():
+        rr = sorted([r for r in rows if r["family"] == f], key=lambda r: r["budget"])
+        if not rr: continue
+        pts = ax.plot([r["budget"] for r in rr], [r["coverage"] for r in rr], mk, ms=5, alpha=0.8, label=f)[0]
+        front, best = [], -1
+        for r in rr:
+            if r["coverage"] > best: front.append(r); best = r["coverage"]
+        ax.plot([r["budget"] for r in front], [r["coverage"] for r in front], "-", color=pts.get_color(), lw=1.2)
+    pub = [r for r in rows if r["family"] == "LSM yolc" and r["setting"] == "cells=15 keep=2"]
+    if pub: ax.annotate("YOLC as published", (pub[0]["budget"], pub[0]["coverage"]), xytext=(0.6, 0.45), arrowprops=dict(arrowstyle="->"), fontsize=10)
+    ax.axhline(coverage, color="gray", ls=":", lw=1); ax.set_xscale("log")
+    ax.set_xlabel("pixel budget: crop pixels / image pixels (log scale)", fontsize=10); ax.set_ylabel("tiny objects wholly inside a crop", fontsize=10)
+    ax.legend(fontsize=9, loc="lower right"); ax.grid(alpha=0.3)
+    if title: ax.set_title(title, fontsize=11)
+    return fig
+
 # %% ../nbs/06_lsm_crop.ipynb #e4ab7050
 def render_crop_explorer(boxes, # [N, 4] xyxy objects of one image
                          heatmap, # [H, W] heatmap of the image
@@ -411,8 +536,12 @@ def render_crop_explorer(boxes, # [N, 4] xyxy objects of one image
     else: axs[0].imshow(np.ones((H, W)), cmap="gray", vmin=0, vmax=1, extent=(0, W, H, 0))
     for sel, col in ((~tiny, "tab:blue"), (tiny, "tab:red")):
         rects = [Rectangle((x1, y1), x2 - x1, y2 - y1) for x1, y1, x2, y2 in boxes[sel].tolist()]
-        axs[0].add_collection(PatchCollection(rects, facecolor="none", edgecolor=col, lw=0.6))
+        axs[0].add_collection(PatchCollection(rects, facecolor="none", edgecolor=col, lw=1.0))
     for x, y, w, h in patches.tolist(): axs[0].add_patch(Rectangle((x, y), w, h, fill=False, ec="tab:green", lw=2))
+    from matplotlib.lines import Line2D
+    axs[0].legend(handles=[Line2D([], [], color=c, lw=w, label=l) for c, w, l in
+                           (("tab:red", 1.5, "tiny object (< 16 px)"), ("tab:blue", 1.5, "larger object"), ("tab:green", 2, "patch"))],
+                  loc="lower left", fontsize=9, framealpha=0.8)
     axs[0].set_title(f"{mode}: {len(patches)} patch{'es' if len(patches) != 1 else ''}, tiny coverage {cov['coverage']:.0%}, budget {cov['budget']:.2f}", fontsize=9)
     findclusters(heat, (grid_cols, grid_rows), top_cells, threshold, mode, visualize=True, ax=axs[1])
     axs[1].set_title(f"foreground, chosen cells, {len(crops)} raw crops", fontsize=9)
