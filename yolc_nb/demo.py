@@ -26,10 +26,11 @@ from .train import TrainConfig, DataConfig, train, distill, build_datasets, summ
 
 # %% auto #0
 __all__ = ['DEMO_SETTINGS', 'FUSION_RULES', 'KD_VARIANTS', 'STUDY_VARIANTS', 'STUDY_RENAMES', 'CROP_STUDY_ROWS', 'save_png',
-           'demo_figures', 'prepare_demo', 'demo_model_config', 'demo_train_config', 'run_demo', 'centres_in_crops',
-           'crop_passes', 'crop_diagnostic', 'bootstrap_difference', 'render_crop_diagnostic', 'kd_run_summary',
-           'kd_ablation', 't_quantile', 'paired_summary', 'kd_grad_share', 'kd_ablation_table', 'render_kd_ablation',
-           'merge_ablations', 'ema_spread_table', 'crop_gain_table', 'crop_study', 'render_crop_study']
+           'demo_figures', 'prepare_demo', 'demo_model_config', 'demo_train_config', 'demo_evaluation',
+           'write_demo_report', 'run_demo', 'centres_in_crops', 'crop_passes', 'crop_diagnostic',
+           'bootstrap_difference', 'render_crop_diagnostic', 'kd_run_summary', 'kd_ablation', 't_quantile',
+           'paired_summary', 'kd_grad_share', 'kd_ablation_table', 'render_kd_ablation', 'merge_ablations',
+           'ema_spread_table', 'crop_gain_table', 'crop_study', 'render_crop_study']
 
 # %% ../nbs/13_demo.ipynb #735a4dc5
 DEMO_SETTINGS = {
@@ -110,26 +111,10 @@ def demo_train_config(s:dict, out:Path, preset, steps:int, name:str, seed:int, p
                        batch_size=s["batch_size"], max_steps=steps, warmup_steps=min(20, steps // 5), out_dir=str(out / name),
                        seed=seed, progress=progress, eval_crop=True, overwrite=True, **kw)
 
-def run_demo(out="runs/demo", quick:bool=False, seed:int=0, progress:bool=True, log=print, **overrides) -> dict:
-    "The end-to-end demo (see above); returns the metrics per model and pass, the timings and the report path."
-    t_start = time.time()
-    out = Path(out)
-    p = prepare_demo(out, quick, seed, progress, log, **overrides)
-    s, timings, runs = p["settings"], dict(p["timings"]), {"teacher": p["teacher"]}
-    for name, fn, preset, steps, extra in (
-            ("student (KD)", distill, s["student"], s["student_steps"], dict(distill=dict(teacher_ckpt=str(out / "teacher" / "last.pt")))),
-            ("student (no KD)", train, s["student"], s["student_steps"], {})):
-        t0 = time.time()
-        r = fn(demo_train_config(s, out, preset, steps, name.replace(" (", "_").replace(")", "").replace(" ", "_"), seed, progress, **extra))
-        timings[name] = time.time() - t0
-        runs[name] = r
-        log(f"{name}: {summarize_run(r)} ({timings[name]:.0f} s)")
-    models = {k: r["model"].eval() for k, r in runs.items()}
-    rows = {}
-    for k, r in runs.items():
-        rows[f"{k}, global"] = r["metrics"]["global"]; rows[f"{k}, +crops"] = r["metrics"]["crops"]
-    table = metrics_table(rows)
-    t0 = time.time()
+
+# %% ../nbs/13_demo.ipynb #d13s006
+def demo_evaluation(models:dict, out:Path, s:dict, seed:int) -> dict:
+    "The demo's measurements beyond the metrics: crop diagnostics (LSM and oracle crops), figures and the paired bootstraps."
     _, val = build_datasets(DataConfig(train=str(out / "data"), size=s["size"]))
     diag = {k: crop_diagnostic(m, val) for k, m in models.items()}
     figs = demo_figures(models, val, out, pass_dets={k: {False: d["dets"]["global, everywhere"], True: d["dets"]["fused nms, everywhere"]}
@@ -142,10 +127,14 @@ def run_demo(out="runs/demo", quick:bool=False, seed:int=0, progress:bool=True, 
             "KD - plain student, +crops": bootstrap_difference(gt, diag["student (KD)"]["dets"]["fused nms, everywhere"],
                                                                diag["student (no KD)"]["dets"]["fused nms, everywhere"], n_boot=s["n_boot"], seed=seed),
             "teacher AP50 +crops (noise of one value)": bootstrap_difference(gt, diag["teacher"]["dets"]["fused nms, everywhere"], n_boot=s["n_boot"], seed=seed)}
-    timings["figures and diagnostic"] = time.time() - t0
-    total = time.time() - t_start
-    log(table)
-    log(f"total {total:.0f} s")
+    return dict(diagnostic=diag, oracle=oracle, figures=figs, bootstrap=boot)
+
+
+# %% ../nbs/13_demo.ipynb #d13s007
+def write_demo_report(out:Path, s:dict, quick:bool, seed:int, runs:dict, models:dict, table:str, timings:dict, total:float, ev:dict) -> Path:
+    "`out/report.md`: the settings, the metrics table, what they say, the figures, the crop diagnostic and the bootstraps."
+    diag, oracle, figs, boot = ev["diagnostic"], ev["oracle"], ev["figures"], ev["bootstrap"]
+    gt = diag["teacher"]["gt"]
     t, kd, plain = (runs[k]["metrics"] for k in ("teacher", "student (KD)", "student (no KD)"))
     notes = [f"- Teacher AP50 (global+crops) {t['crops']['AP50']:.3f}, global only {t['global']['AP50']:.3f}; the goal is >= 0.6: "
              f"{'met' if max(t['crops']['AP50'], t['global']['AP50']) >= 0.6 else 'NOT met'} in this run.",
@@ -173,7 +162,37 @@ def run_demo(out="runs/demo", quick:bool=False, seed:int=0, progress:bool=True, 
            f"## Differences and their noise (paired bootstrap over the {len(gt)} validation images, {s['n_boot']} draws, AP50)", "",
            "| comparison | value | std | 95% interval |", "|---|---:|---:|---:|"]
     md += [f"| {k} | {b['value']:+.3f} | {b['std']:.3f} | [{b['low']:+.3f}, {b['high']:+.3f}] |" for k, b in boot.items()]
-    atomic_write(out / "report.md", "\n".join(md) + "\n")
+    return atomic_write(out / "report.md", "\n".join(md) + "\n")
+
+
+# %% ../nbs/13_demo.ipynb #d13s009
+def run_demo(out="runs/demo", quick:bool=False, seed:int=0, progress:bool=True, log=print, **overrides) -> dict:
+    "The end-to-end demo (see above); returns the metrics per model and pass, the timings and the report path."
+    t_start = time.time()
+    out = Path(out)
+    p = prepare_demo(out, quick, seed, progress, log, **overrides)
+    s, timings, runs = p["settings"], dict(p["timings"]), {"teacher": p["teacher"]}
+    for name, fn, preset, steps, extra in (
+            ("student (KD)", distill, s["student"], s["student_steps"], dict(distill=dict(teacher_ckpt=str(out / "teacher" / "last.pt")))),
+            ("student (no KD)", train, s["student"], s["student_steps"], {})):
+        t0 = time.time()
+        r = fn(demo_train_config(s, out, preset, steps, name.replace(" (", "_").replace(")", "").replace(" ", "_"), seed, progress, **extra))
+        timings[name] = time.time() - t0
+        runs[name] = r
+        log(f"{name}: {summarize_run(r)} ({timings[name]:.0f} s)")
+    models = {k: r["model"].eval() for k, r in runs.items()}
+    rows = {}
+    for k, r in runs.items():
+        rows[f"{k}, global"] = r["metrics"]["global"]; rows[f"{k}, +crops"] = r["metrics"]["crops"]
+    table = metrics_table(rows)
+    t0 = time.time()
+    ev = demo_evaluation(models, out, s, seed)
+    diag, oracle, figs, boot = ev["diagnostic"], ev["oracle"], ev["figures"], ev["bootstrap"]
+    timings["figures and diagnostic"] = time.time() - t0
+    total = time.time() - t_start
+    log(table)
+    log(f"total {total:.0f} s")
+    write_demo_report(out, s, quick, seed, runs, models, table, timings, total, ev)
     return dict(metrics={k: r["metrics"] for k, r in runs.items()}, table=table, seconds=total, timings=timings,
                 report=out / "report.md", settings=s, diagnostic=dict(diag, oracle=oracle), bootstrap=boot)
 
@@ -292,6 +311,8 @@ def kd_run_summary(rows:list) -> dict:
                 first={t: float(meas[0].get(f"{t}_ratio", np.nan)) for t in terms} if meas else {},
                 local_kd_steps=sum(r.get("kd_crops", 0) > 0 for r in rows) / n, crops_per_step=sum(r.get("kd_crops", 0) for r in rows) / n)
 
+
+# %% ../nbs/13_demo.ipynb #d13s004
 def kd_ablation(out, # a folder holding `prepare_demo`'s data and teacher
                 settings:dict, seeds=(0, 1, 2), variants:dict=KD_VARIANTS, progress:bool=True, log=print,
                 train_kw:dict|None=None, # TrainConfig fields for every run, plain and distilled (e.g. ema_decay, channels_last)
@@ -362,6 +383,8 @@ def paired_summary(d:np.ndarray, # paired differences, one per seed
     return dict(n=n, mean=float(d.mean()), sd=sd, low=float(d.mean() - h), high=float(d.mean() + h), ahead=int((d > 0).sum()),
                 mde=(t + t_quantile(power, n - 1)) * sd / math.sqrt(n))
 
+
+# %% ../nbs/13_demo.ipynb #d13s002
 def kd_grad_share(res:dict, variant:str) -> float:
     "Mean over a variant's runs of its KD terms' summed gradient shares (`kd_run_summary`); NaN where not measured (plain training, no `diag_every`)."
     runs = [d["share"] for d in res.get("kd_diag", {}).get(variant, []) if d.get("share")]
@@ -387,15 +410,15 @@ def kd_ablation_table(res:dict, metric:str="AP50", base:str="no KD") -> str:
 def render_kd_ablation(res:dict, metric:str="AP50", base:str="no KD") -> Figure:
     "The paired difference to `base` (+crops) per KD variant: one dot per seed, the mean as a bar, its 95% interval as a black line."
     c = {k: d for k, (x, d) in _paired(res, metric, "crops", base).items() if k != base}
-    fig = Figure(figsize=(max(6, 1.1 * len(c)), 2.8)); ax = fig.subplots()
+    fig = Figure(figsize=(max(7, 1.4 * len(c)), 3.4)); ax = fig.subplots()
     for i, (k, d) in enumerate(c.items()):
         ps = paired_summary(d)
         ax.bar(i, d.mean(), 0.6, color="C0" if ps["low"] > 0 else "C3" if ps["high"] < 0 else "C7", alpha=0.35)
         ax.scatter(np.full(len(d), i) + np.linspace(-0.12, 0.12, len(d)), d, color="k", s=10, alpha=0.6, zorder=3)
         if len(d) > 1: ax.plot([i + 0.2, i + 0.2], [ps["low"], ps["high"]], color="k", lw=2.5, zorder=4)
     ax.axhline(0, color="grey", lw=0.8)
-    ax.set_xticks(range(len(c)), list(c), fontsize=8); ax.set_ylabel(f"{metric} +crops − {base}")
-    ax.set_title(f"distilled minus plain student, paired by seed ({len(res['seeds'])} seeds)\ndots: seeds; bars: mean; black lines: 95% interval of the mean", fontsize=8)
+    ax.set_xticks(range(len(c)), list(c), fontsize=9); ax.set_ylabel(f"{metric} +crops − {base}")
+    ax.set_title(f"distilled minus plain student, paired by seed ({len(res['seeds'])} seeds)\ndots: seeds; bars: mean; black lines: 95% interval of the mean", fontsize=10)
     fig.tight_layout()
     return fig
 
