@@ -329,30 +329,34 @@ class TrainConfig(Config):
     channels_last: bool = False       # models and images in channels-last memory (faster convolutions on CPUs and GPUs; float rounding differs)
     _nested = {"data": DataConfig, "model": ModelConfig, "distill": DistillConfig, "teacher_model": ModelConfig}
 
-    def __post_init__(self):
-        self.data, self.model, self.distill = DataConfig.from_dict(self.data), ModelConfig.from_dict(self.model), DistillConfig.from_dict(self.distill)
-        if self.teacher_model is not None: self.teacher_model = ModelConfig.from_dict(self.teacher_model)
-        _check_choice(self, "optimizer", OPTIMIZERS); _check_choice(self, "schedule", SCHEDULES)
-        _check_num(self, "lr", strict=True); _check_num(self, "weight_decay")
-        for f in ("final_lr_ratio", "warmup_ratio", "gamma", "momentum"): _check_num(self, f, hi=1.)
-        _check_num(self, "grad_clip", strict=True, none_ok=True)
-        _check_num(self, "save_minutes")
-        for f, lo in (("warmup_steps", 0), ("max_steps", 1), ("batch_size", 1), ("eval_every", 0), ("save_every", 0),
-                      ("seed", 0), ("num_workers", 0), ("kd_diag_every", 0)): _check_int(self, f, lo)
-        _check_int(self, "epochs", 1, none_ok=True)
-        _check_num(self, "ema_decay", strict=True, none_ok=True, hi=1.); _check_num(self, "ema_tau", strict=True)
-        if self.ema_decay == 1.: raise ValueError("`TrainConfig.ema_decay` must be below 1 (at 1 the average never moves); got 1.0")
-        m = self.milestones
-        if not isinstance(m, (tuple, list)) or not all(_is_int(v) and v > 0 for v in m) or list(m) != sorted(m):
-            raise ValueError(f"`TrainConfig.milestones` must be increasing positive integers; got {m!r}")
-        self.milestones = tuple(int(v) for v in m)
-        for f in ("amp", "eval_crop", "progress", "nesterov", "overwrite", "channels_last"): _check_bool(self, f)
-        if not isinstance(self.notes, str): raise ValueError(f"`TrainConfig.notes` must be text; got {self.notes!r}")
-        if not isinstance(self.out_dir, (str, os.PathLike)): raise ValueError(f"`TrainConfig.out_dir` must be a folder path; got {self.out_dir!r}")
-        self.out_dir = os.fspath(self.out_dir)
-        if not isinstance(self.resume, (bool, str, os.PathLike)):
-            raise ValueError(f"`TrainConfig.resume` must be True/False or a checkpoint path; got {self.resume!r}")
-        if isinstance(self.resume, os.PathLike): self.resume = os.fspath(self.resume)
-        if self.resume is not False and self.overwrite: raise ValueError("`TrainConfig.resume` and `.overwrite` exclude each other: continue a run, or replace it")
-        d = self.device                                    # the form only; `resolve_device` checks availability when training starts
-        if (why := device_form_error(d)) is not None: raise ValueError(f"`TrainConfig.device` {why}")
+    def __post_init__(self): _check_train_config(self)   # below
+
+# %% ../nbs/00_config.ipynb #cf28c002
+def _check_train_config(c:TrainConfig):
+    "`TrainConfig`'s checks, in place: sections built from dicts, each field in its range and canonical type, `resume` and `overwrite` not both."
+    c.data, c.model, c.distill = DataConfig.from_dict(c.data), ModelConfig.from_dict(c.model), DistillConfig.from_dict(c.distill)
+    if c.teacher_model is not None: c.teacher_model = ModelConfig.from_dict(c.teacher_model)
+    _check_choice(c, "optimizer", OPTIMIZERS); _check_choice(c, "schedule", SCHEDULES)
+    _check_num(c, "lr", strict=True); _check_num(c, "weight_decay")
+    for f in ("final_lr_ratio", "warmup_ratio", "gamma", "momentum"): _check_num(c, f, hi=1.)
+    _check_num(c, "grad_clip", strict=True, none_ok=True)
+    _check_num(c, "save_minutes")
+    for f, lo in (("warmup_steps", 0), ("max_steps", 1), ("batch_size", 1), ("eval_every", 0), ("save_every", 0),
+                  ("seed", 0), ("num_workers", 0), ("kd_diag_every", 0)): _check_int(c, f, lo)
+    _check_int(c, "epochs", 1, none_ok=True)
+    _check_num(c, "ema_decay", strict=True, none_ok=True, hi=1.); _check_num(c, "ema_tau", strict=True)
+    if c.ema_decay == 1.: raise ValueError("`TrainConfig.ema_decay` must be below 1 (at 1 the average never moves); got 1.0")
+    m = c.milestones
+    if not isinstance(m, (tuple, list)) or not all(_is_int(v) and v > 0 for v in m) or list(m) != sorted(m):
+        raise ValueError(f"`TrainConfig.milestones` must be increasing positive integers; got {m!r}")
+    c.milestones = tuple(int(v) for v in m)
+    for f in ("amp", "eval_crop", "progress", "nesterov", "overwrite", "channels_last"): _check_bool(c, f)
+    if not isinstance(c.notes, str): raise ValueError(f"`TrainConfig.notes` must be text; got {c.notes!r}")
+    if not isinstance(c.out_dir, (str, os.PathLike)): raise ValueError(f"`TrainConfig.out_dir` must be a folder path; got {c.out_dir!r}")
+    c.out_dir = os.fspath(c.out_dir)
+    if not isinstance(c.resume, (bool, str, os.PathLike)):
+        raise ValueError(f"`TrainConfig.resume` must be True/False or a checkpoint path; got {c.resume!r}")
+    if isinstance(c.resume, os.PathLike): c.resume = os.fspath(c.resume)
+    if c.resume is not False and c.overwrite: raise ValueError("`TrainConfig.resume` and `.overwrite` exclude each other: continue a run, or replace it")
+    d = c.device                                    # the form only; `resolve_device` checks availability when training starts
+    if (why := device_form_error(d)) is not None: raise ValueError(f"`TrainConfig.device` {why}")

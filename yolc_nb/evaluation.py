@@ -18,9 +18,9 @@ from .data import collate
 from .geometry import box_convert, box_area, area_in_union, Detections, check_detections
 
 # %% auto #0
-__all__ = ['AREA_RANGES', 'MAX_DETS', 'DEFAULT_MAX_DETS', 'IGNORE_RULES', 'AREA_FROM', 'precision_recall', 'coco_eval',
-           'coco_metrics', 'evaluate', 'resample_eval', 'metrics_table', 'pr_curve', 'ignored_fraction', 'eval_model',
-           'evaluate_model']
+__all__ = ['AREA_RANGES', 'MAX_DETS', 'DEFAULT_MAX_DETS', 'IGNORE_RULES', 'AREA_FROM', 'coco_eval', 'coco_metrics', 'evaluate',
+           'resample_eval', 'precision_recall', 'metrics_table', 'pr_curve', 'render_pr_curves', 'ignored_fraction',
+           'eval_model', 'evaluate_model']
 
 # %% ../nbs/09_evaluation.ipynb #8189adab
 AREA_RANGES = {
@@ -103,6 +103,7 @@ def _gt_to_coco(gt):
         return _samples_to_coco(samples, getattr(gt, "num_classes", None))
     raise ValueError(f"`gt` must be a COCO json path, a COCO dict (with 'images' and 'annotations'), a Dataset or a list of sample dicts; got {type(gt).__name__}")
 
+# %% ../nbs/09_evaluation.ipynb #ev28c005
 def _dets_to_results(dets, image_ids, cat_ids=None):
     "COCO result dicts from the accepted detection forms; `Detections` labels become `cat_ids[label]` (or the label itself)."
     res = _dets_to_results_raw(dets, image_ids)
@@ -149,23 +150,6 @@ def _result_problem(r:dict) -> str|None:
     return None
 
 # %% ../nbs/09_evaluation.ipynb #601674f0
-def precision_recall(E, iou:float=0.5, area:str="all"):
-    "(recall points [101], precision [101]) of an accumulated `COCOeval` at IoU `iou`, the largest maxDets, averaged over the classes with ground truth."
-    p = E.params
-    prec = E.eval["precision"][int(np.argmin(np.abs(p.iouThrs - iou))), :, :, p.areaRngLbl.index(area), -1]   # [101, K]
-    prec = np.where(prec < 0, np.nan, prec)
-    rec = np.asarray(p.recThrs)
-    return rec, (np.nan_to_num(np.nanmean(prec, 1)) if np.isfinite(prec).any() else np.zeros(len(rec)))
-
-def _summarize(E, ap, area="all", iou=None):
-    "pycocotools' `_summarize` rule at the largest maxDets: mean of the entries that are not -1."
-    p = E.params
-    a, m = p.areaRngLbl.index(area), len(p.maxDets) - 1
-    s = E.eval["precision"][..., a, m] if ap else E.eval["recall"][..., a, m]
-    if iou is not None: s = s[np.where(np.isclose(p.iouThrs, iou))[0]]
-    s = s[s > -1]
-    return float(np.mean(s)) if s.size else -1.0
-
 def coco_eval(gt, dets, area_ranges="coco", max_dets=None, ignore_rule="coco", area_from="field", cat_ids=None, verbose=False):
     "pycocotools' `COCOeval` of `dets` against `gt`, evaluated and accumulated: COCO or AI-TOD size ranges, the crowd or VisDrone rule for ignored regions."
     try:
@@ -206,6 +190,16 @@ def coco_eval(gt, dets, area_ranges="coco", max_dets=None, ignore_rule="coco", a
         E.evaluate(); E.accumulate()
     return E
 
+# %% ../nbs/09_evaluation.ipynb #ev28c009
+def _summarize(E, ap, area="all", iou=None):
+    "pycocotools' `_summarize` rule at the largest maxDets: mean of the entries that are not -1."
+    p = E.params
+    a, m = p.areaRngLbl.index(area), len(p.maxDets) - 1
+    s = E.eval["precision"][..., a, m] if ap else E.eval["recall"][..., a, m]
+    if iou is not None: s = s[np.where(np.isclose(p.iouThrs, iou))[0]]
+    s = s[s > -1]
+    return float(np.mean(s)) if s.size else -1.0
+
 def coco_metrics(E) -> dict:
     "AP, AP50, AP75, AP per size range and AR at the largest maxDets of an accumulated `COCOeval`."
     out = {"AP": _summarize(E, True), "AP50": _summarize(E, True, iou=0.5), "AP75": _summarize(E, True, iou=0.75)}
@@ -235,6 +229,15 @@ def resample_eval(E, idx) -> "COCOeval":
     with contextlib.redirect_stdout(io.StringIO()): R.accumulate()
     return R
 
+# %% ../nbs/09_evaluation.ipynb #ev28c011
+def precision_recall(E, iou:float=0.5, area:str="all"):
+    "(recall points [101], precision [101]) of an accumulated `COCOeval` at IoU `iou`, the largest maxDets, averaged over the classes with ground truth."
+    p = E.params
+    prec = E.eval["precision"][int(np.argmin(np.abs(p.iouThrs - iou))), :, :, p.areaRngLbl.index(area), -1]   # [101, K]
+    prec = np.where(prec < 0, np.nan, prec)
+    rec = np.asarray(p.recThrs)
+    return rec, (np.nan_to_num(np.nanmean(prec, 1)) if np.isfinite(prec).any() else np.zeros(len(rec)))
+
 # %% ../nbs/09_evaluation.ipynb #e7a10008
 def metrics_table(rows:dict, keys=("AP50", "AP", "AP_vt", "AP_t", "AP_s", "AR")) -> str:
     "A markdown table of `{name: metrics dict}`."
@@ -245,6 +248,26 @@ def pr_curve(gt_ds, dets:list, iou:float=0.5) -> tuple:
     "(recall points [101], precision [101]) at IoU `iou`, all sizes, averaged over classes with ground truth (pycocotools)."
     if not any(len(d) for d in dets): return np.linspace(0, 1, 101), np.zeros(101)
     return precision_recall(coco_eval(gt_ds, dets, area_ranges="coco", max_dets=(1500,)), iou=iou)
+
+# %% ../nbs/09_evaluation.ipynb #ev28c013
+def render_pr_curves(E, # an accumulated `COCOeval` (`coco_eval`)
+                     iou:float=0.5, title:str|None=None, size=(6.4, 4.2)) -> Figure:
+    "Precision-recall curves of `E` at IoU `iou`, one per size range, with each range's AP at that IoU in the legend."
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=size)
+    ax = fig.subplots()
+    for lbl, (lo, hi) in zip(E.params.areaRngLbl, E.params.areaRng):
+        ap = _summarize(E, True, lbl, iou)
+        if ap < 0: continue                                              # no ground truth of this size
+        rec, prec = precision_recall(E, iou, lbl)
+        side = "all sizes" if lbl == "all" else f"{lbl}: " + (f"over {lo ** .5:g} px" if hi >= 1e9 else f"under {hi ** .5:g} px" if lo == 0 else f"{lo ** .5:g} to {hi ** .5:g} px")
+        ax.plot(rec, prec, lw=2.5 if lbl == "all" else 1.5, color="k" if lbl == "all" else None, label=f"{side} (AP{100 * iou:g} {ap:.3f})")
+    ax.set_xlim(0, 1); ax.set_ylim(0, 1.02)
+    ax.set_xlabel("recall", fontsize=10); ax.set_ylabel("precision (interpolated)", fontsize=10); ax.tick_params(labelsize=9)
+    ax.set_title(title or f"precision-recall at IoU {iou:g}, by object size (side = sqrt(area))", fontsize=10)
+    ax.legend(fontsize=9, loc="upper right", title="size range", title_fontsize=9)
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/09_evaluation.ipynb #e3797e69
 def ignored_fraction(boxes, regions) -> np.ndarray:

@@ -10,6 +10,7 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from .heatmap_gen import centernet_targets, heatmap_nms, topk, ignore_mask
 
 # %% auto #0
@@ -62,6 +63,7 @@ def _bilinear_zero(img, y, x):
         out = out + v.reshape(B, G, C, *y.shape[2:]) * (w * valid).unsqueeze(2)
     return out  # [B, G, C, K, Ho, Wo]
 
+# %% ../nbs/05_hrh_sco.ipynb #dc0001c4
 def deform_conv2d_torch(input, offset, weight, bias=None, stride=1, padding=0, dilation=1, mask=None, weights_first=None):
     "Pure-torch deformable convolution (v1, or v2 with `mask`) with `torchvision.ops.deform_conv2d`'s signature and offset layout."
     if input.ndim != 4: raise ValueError(f"`input` must be [B, C, H, W]; got {tuple(input.shape)}")
@@ -97,6 +99,7 @@ def deform_conv2d_torch(input, offset, weight, bias=None, stride=1, padding=0, d
         out = out.reshape(B, Cout, Ho, Wo)
     return out if bias is None else out + bias.view(1, -1, 1, 1)
 
+# %% ../nbs/05_hrh_sco.ipynb #dc0001c5
 FASTEST_DEFORM = {"cpu": "torch", "cuda": "torchvision"}   # by measurement: BENCHMARKS.md, benchmarks/bench_deform.py
 DEFORM_BACKENDS = ("auto", "torch", "torchvision")
 
@@ -414,38 +417,44 @@ class HRHSCOHead(nn.Module):
                     center_offset=run(self.offset_head, x) if self.offset_head is not None else None,
                     box_coarse=coarse, box_refine=refine)
 
-    def targets(self, gt_bboxes:list, gt_labels:list, feat_size, gt_ignore:list|None=None) -> dict:
-        "Stacked `hrh_sco_targets` of a batch: per-image boxes (xyxy, input pixels), labels and ignored regions, on a box map of `feat_size` (H, W)."
-        if not isinstance(gt_bboxes, (list, tuple)) or not isinstance(gt_labels, (list, tuple)) or len(gt_bboxes) != len(gt_labels):
-            raise ValueError(f"`gt_bboxes` and `gt_labels` must be lists with one entry per image; got {type(gt_bboxes).__name__} "
-                             f"and {type(gt_labels).__name__} of lengths {len(gt_bboxes) if hasattr(gt_bboxes, '__len__') else '?'} "
-                             f"and {len(gt_labels) if hasattr(gt_labels, '__len__') else '?'}")
-        if gt_ignore is not None and len(gt_ignore) != len(gt_bboxes):
-            raise ValueError(f"`gt_ignore` must hold one [M_i, 4] tensor per image: {len(gt_bboxes)}; got {len(gt_ignore)}")
-        fs = tuple(int(s) for s in feat_size)
-        ign = [None] * len(gt_bboxes) if gt_ignore is None else [torch.as_tensor(g, dtype=torch.float32).cpu() for g in gt_ignore]
-        return stack_targets([hrh_sco_targets(torch.as_tensor(b, dtype=torch.float32).cpu().reshape(-1, 4), torch.as_tensor(l).cpu().long().reshape(-1),
-                                              self.num_classes, fs, self.down_ratio, self.heatmap_upsample_num, ignore_boxes=g)
-                              for b, l, g in zip(gt_bboxes, gt_labels, ign)])
+# %% ../nbs/05_hrh_sco.ipynb #hd0001c2
+@patch
+def targets(self:HRHSCOHead, gt_bboxes:list, gt_labels:list, feat_size, gt_ignore:list|None=None) -> dict:
+    "Stacked `hrh_sco_targets` of a batch: per-image boxes (xyxy, input pixels), labels and ignored regions, on a box map of `feat_size` (H, W)."
+    if not isinstance(gt_bboxes, (list, tuple)) or not isinstance(gt_labels, (list, tuple)) or len(gt_bboxes) != len(gt_labels):
+        raise ValueError(f"`gt_bboxes` and `gt_labels` must be lists with one entry per image; got {type(gt_bboxes).__name__} "
+                         f"and {type(gt_labels).__name__} of lengths {len(gt_bboxes) if hasattr(gt_bboxes, '__len__') else '?'} "
+                         f"and {len(gt_labels) if hasattr(gt_labels, '__len__') else '?'}")
+    if gt_ignore is not None and len(gt_ignore) != len(gt_bboxes):
+        raise ValueError(f"`gt_ignore` must hold one [M_i, 4] tensor per image: {len(gt_bboxes)}; got {len(gt_ignore)}")
+    fs = tuple(int(s) for s in feat_size)
+    ign = [None] * len(gt_bboxes) if gt_ignore is None else [torch.as_tensor(g, dtype=torch.float32).cpu() for g in gt_ignore]
+    return stack_targets([hrh_sco_targets(torch.as_tensor(b, dtype=torch.float32).cpu().reshape(-1, 4), torch.as_tensor(l).cpu().long().reshape(-1),
+                                          self.num_classes, fs, self.down_ratio, self.heatmap_upsample_num, ignore_boxes=g)
+                          for b, l, g in zip(gt_bboxes, gt_labels, ign)])
 
-    def loss(self, outs:dict, targets:dict, weights:dict|None=None) -> dict:
-        "`hrh_sco_loss` with the head's stride."
-        return hrh_sco_loss(outs, targets, self.down_ratio, weights, self.heatmap_upsample_num)
+@patch
+def loss(self:HRHSCOHead, outs:dict, targets:dict, weights:dict|None=None) -> dict:
+    "`hrh_sco_loss` with the head's stride."
+    return hrh_sco_loss(outs, targets, self.down_ratio, weights, self.heatmap_upsample_num)
 
-    def decode(self, outs:dict, k:int=100, kernel:int=3, heat:torch.Tensor|None=None) -> dict:
-        "`decode_heatmap` of the outputs with the head's strides, on `heat` (default: the heatmap's probabilities)."
-        heat = outs["heatmap"].sigmoid() if heat is None else heat
-        return decode_heatmap(heat, outs.get("center_offset"), outs["box_refine"], k=k, kernel=kernel,
-                              upsample_ratio=self.upsample_ratio, down_ratio=self.down_ratio)
+# %% ../nbs/05_hrh_sco.ipynb #hd0001c4
+@patch
+def decode(self:HRHSCOHead, outs:dict, k:int=100, kernel:int=3, heat:torch.Tensor|None=None) -> dict:
+    "`decode_heatmap` of the outputs with the head's strides, on `heat` (default: the heatmap's probabilities)."
+    heat = outs["heatmap"].sigmoid() if heat is None else heat
+    return decode_heatmap(heat, outs.get("center_offset"), outs["box_refine"], k=k, kernel=kernel,
+                          upsample_ratio=self.upsample_ratio, down_ratio=self.down_ratio)
 
-    def upgrade_state_dict(self, state_dict:dict, prefix:str="") -> dict:
-        "`state_dict` with this head's pre-rename keys (`xywh_init`, `xywh_refine`) renamed."
-        out = {}
-        for k, v in state_dict.items():
-            for old, new in _LEGACY_KEYS.items():
-                if k.startswith(prefix + old): k = prefix + new + k[len(prefix + old):]; break
-            out[k] = v
-        return out
+@patch
+def upgrade_state_dict(self:HRHSCOHead, state_dict:dict, prefix:str="") -> dict:
+    "`state_dict` with this head's pre-rename keys (`xywh_init`, `xywh_refine`) renamed."
+    out = {}
+    for k, v in state_dict.items():
+        for old, new in _LEGACY_KEYS.items():
+            if k.startswith(prefix + old): k = prefix + new + k[len(prefix + old):]; break
+        out[k] = v
+    return out
 
 # %% ../nbs/05_hrh_sco.ipynb #7db23f49
 def heatmap_branch_bytes(head:HRHSCOHead, feat:torch.Tensor) -> int:
@@ -483,8 +492,8 @@ def render_centres(image:torch.Tensor, true_centres:torch.Tensor, decoded:dict, 
         ax.plot(*true_centres.T.numpy(), "w+", ms=9, mew=1.5, label="true")
         ax.plot(*c[keep].T.numpy(), "o", mfc="none", mec="r", ms=6, mew=1.2, label="decoded")
         ax.set_xlim(ext[0], ext[1]); ax.set_ylim(ext[2], ext[3])
-        ax.set_title(name, fontsize=8); ax.set_xticks([]); ax.set_yticks([])
-    axs[0][0].legend(fontsize=6, loc="lower left")
+        ax.set_title(name, fontsize=10); ax.set_xticks([]); ax.set_yticks([])
+    axs[0][0].legend(fontsize=9, loc="lower left")
     fig.tight_layout()
     return fig
 
