@@ -305,16 +305,22 @@ def evaluate_model(model:nn.Module, ds:Dataset, batch_size:int=8, crop:bool=Fals
                    lsm_cfg=None, fusion:str="nms",
                    area_ranges:str="aitod", progress:bool=False,
                    ignore_rule:str|None=None, # None: `ds`'s ignored regions are not used; "coco" or "visdrone": they are, by that rule
-                   max_dets=None) -> tuple[dict, list]:
-    "COCO metrics (pycocotools through `evaluate`) of `model.simple_test` on `ds`, and the per-image `Detections`."
+                   max_dets=None,
+                   mode:str|None=None, # "global", "yolc" or "sliced" (the detector's `detect` modes); None: "yolc" with `crop`, else "global"
+                   slice_kw:dict|None=None, # `sliced_test`'s settings for mode "sliced" (e.g. `slice_hw`, `overlap_ratio`, `full_image`, `slice_scale`)
+                  ) -> tuple[dict, list]:
+    "COCO metrics (pycocotools through `evaluate`) of the model's inference on `ds` (`simple_test`, or `sliced_test` for mode 'sliced'), and the per-image `Detections`."
     if ignore_rule not in (None, *IGNORE_RULES): raise ValueError(f"`ignore_rule` must be None or one of {IGNORE_RULES}; got {ignore_rule!r}")
+    mode = mode or ("yolc" if crop else "global")
+    if mode not in ("global", "yolc", "sliced"): raise ValueError(f"`mode` must be one of ('global', 'yolc', 'sliced'); got {mode!r}")
     device = resolve_device(device)
     model = eval_model(model)
     was = model.training; model.eval()
     dets = []
     loader = DataLoader(ds, batch_size=batch_size, shuffle=False, collate_fn=collate)
-    for b in tqdm(loader, desc="eval" + (" +crops" if crop else ""), disable=not progress, leave=False):
-        out, _ = model.simple_test(b["image"].to(device), b["meta"], crop=crop, lsm_cfg=lsm_cfg, fusion=fusion)
+    for b in tqdm(loader, desc=f"eval ({mode})", disable=not progress, leave=False):
+        if mode == "sliced": out, _ = model.sliced_test(b["image"].to(device), b["meta"], **(slice_kw or {}))
+        else: out, _ = model.simple_test(b["image"].to(device), b["meta"], crop=mode == "yolc", lsm_cfg=lsm_cfg, fusion=fusion)
         dets += [Detections(d.boxes.cpu(), d.scores.cpu(), d.labels.cpu(), image_id=i) for d, i in zip(out, b["image_id"])]
     model.train(was)
     keep = ("boxes", "labels", "image_id", "meta") + (("ignore_boxes",) if ignore_rule else ())
