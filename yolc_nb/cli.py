@@ -60,52 +60,6 @@ def config_from_args(args):
     return TrainConfig.from_dict(d)
 
 # %% ../nbs/14_cli.ipynb #54557892
-def _add_train_args(p, distill_cmd=False):
-    src = "synthetic | visdrone:ROOT | coco:ANN.json:IMAGE_DIR | a folder written by `yolc-nb data`"
-    g = p.add_argument_group("run")
-    g.add_argument("--config", help="a TrainConfig JSON file (a recipe in recipes/, or the config.json of an earlier run); the options below override it")
-    g.add_argument("--out", type=_folder, help="output folder (checkpoints, config.json, log.jsonl, metrics.json); refused if it holds a run, see --resume/--overwrite")
-    g.add_argument("--resume", action="store_true", help="continue the run in OUT from its last.pt")
-    g.add_argument("--overwrite", action="store_true", help="replace the run OUT holds")
-    g.add_argument("--steps", type=int, help="optimizer steps in total")
-    g.add_argument("--epochs", type=int, help="passes over the training set (overrides --steps)")
-    g.add_argument("--batch-size", type=int, help="images per step and process")
-    g.add_argument("--lr", type=float, help="base learning rate")
-    g.add_argument("--optimizer", choices=("adamw", "sgd"), help="optimizer (SGD: momentum 0.9)")
-    g.add_argument("--warmup", type=int, help="linear warm-up steps")
-    g.add_argument("--eval-every", type=int, help="evaluate (global pass) every N steps; 0: at the end only")
-    g.add_argument("--save-every", type=int, help="checkpoint every N steps (default: every --save-minutes)")
-    g.add_argument("--save-minutes", type=float, help="with --save-every 0: a checkpoint at least this often (default 10)")
-    g.add_argument("--seed", type=int, help="seed of the model's initialisation, the batch order and the transforms")
-    g.add_argument("--device", type=_device, help="auto, cpu, cuda or cuda:N")
-    g.add_argument("--workers", "--num-workers", dest="workers", type=int, help="data-loading processes (0: in the main process)")
-    g.add_argument("--no-progress", action="store_true", help="no progress bar")
-    g.add_argument("--ema-decay", type=float, help="keep an exponential moving average of the weights with this decay (e.g. 0.9999), evaluated and saved beside them")
-    g.add_argument("--channels-last", action="store_true", default=None, help="models and images in channels-last memory (faster; float rounding differs)")
-    d = p.add_argument_group("data")
-    d.add_argument("--data", help=f"training source: {src} (default: synthetic)")
-    d.add_argument("--val", help=f"validation source, same forms (default: the synthetic or folder's val split)")
-    d.add_argument("--size", type=int, nargs=2, metavar=("H", "W"), help="synthetic scenes' size")
-    d.add_argument("--train-size", type=int, nargs=2, metavar=("H", "W"), help="training crops (YOLC's random crop with padding at scales 0.6-1.3; YOLC: 640 1024)")
-    d.add_argument("--crop-aug", action=argparse.BooleanOptionalAction, default=None, help="YOLC's crop augmentation: add each image's densest ground-truth cluster, enlarged 1.5x")
-    d.add_argument("--keep-others", action="store_true", help="VisDrone: keep category 11 (others) as a class")
-    d.add_argument("--object-scale", type=_positive_float, help="synthetic object size multiplier (default: VisDrone sizes scaled to the image)")
-    d.add_argument("--n-train", type=int, help="synthetic training images"); d.add_argument("--n-val", type=int, help="synthetic validation images")
-    d.add_argument("--num-classes", type=int, help="classes (default: from the data; synthetic 3)")
-    m = p.add_argument_group("model")
-    m.add_argument("--preset", help="named detector configuration (applied before the options below): tiny, student, teacher (Light HRNet, "
-                   "from scratch), hrnet_w18_small, hrnet_w18 (timm HRNet + HRFPN), yolc (YOLC's network: HRNetV2-W48 + HRFPN)")
-    m.add_argument("--pretrained", action="store_true", default=None, help="timm backbones: start from ImageNet weights (downloaded by timm)")
-    m.add_argument("--pretrained-file", help="timm backbones: ImageNet weights from this local file (.safetensors or a torch state dict)")
-    m.add_argument("--heatmap-upsample-num", type=int, help="heatmap upsampling stages: stride 4 / 2**N (default 2: stride 1)")
-    m.add_argument("--width", type=int, help="the backbone's channels (Light HRNet n_channels)")
-    m.add_argument("--neck-channels", type=int, help="channels of the stride-4 neck")
-    m.add_argument("--head-channels", type=int, help="channels of the head's box trunk")
-    if distill_cmd:
-        p.add_argument("--teacher", help="the teacher's checkpoint (e.g. runs/teacher/last.pt)")
-        p.add_argument("--kd-diag-every", type=int, help="log each KD term's gradient share on the student's backbone+neck every N steps (0: never)")
-        p.add_argument("--fold-teacher-bn", action="store_true", default=None, help="fold the frozen teacher's batch norms into its convolutions (faster)")
-
 def _number(cast, ok, what:str):
     "An argparse type: `cast(s)` if `ok` of it, else an error that says `what` and echoes `s`."
     def check(s:str):
@@ -128,9 +82,71 @@ def _device(s:str) -> str:
     if err := device_form_error(s): raise argparse.ArgumentTypeError(err)
     return s
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="yolc-nb", description="yolc_nb: cluster-based tiny-object detection, as notebooks")
-    sub = p.add_subparsers(dest="command", required=True)
+# %% ../nbs/14_cli.ipynb #cl28tr03
+def _add_run_args(p):
+    "The run group of `train` and `distill`: where, how long, how fast, from which state."
+    g = p.add_argument_group("run")
+    g.add_argument("--config", help="a TrainConfig JSON file (a recipe in recipes/, or the config.json of an earlier run); the options below override it")
+    g.add_argument("--out", type=_folder, help="output folder (checkpoints, config.json, log.jsonl, metrics.json); refused if it holds a run, see --resume/--overwrite")
+    g.add_argument("--resume", action="store_true", help="continue the run in OUT from its last.pt")
+    g.add_argument("--overwrite", action="store_true", help="replace the run OUT holds")
+    g.add_argument("--steps", type=int, help="optimizer steps in total")
+    g.add_argument("--epochs", type=int, help="passes over the training set (overrides --steps)")
+    g.add_argument("--batch-size", type=int, help="images per step and process")
+    g.add_argument("--lr", type=float, help="base learning rate")
+    g.add_argument("--optimizer", choices=("adamw", "sgd"), help="optimizer (SGD: momentum 0.9)")
+    g.add_argument("--warmup", type=int, help="linear warm-up steps")
+    g.add_argument("--eval-every", type=int, help="evaluate (global pass) every N steps; 0: at the end only")
+    g.add_argument("--save-every", type=int, help="checkpoint every N steps (default: every --save-minutes)")
+    g.add_argument("--save-minutes", type=float, help="with --save-every 0: a checkpoint at least this often (default 10)")
+    g.add_argument("--seed", type=int, help="seed of the model's initialisation, the batch order and the transforms")
+    g.add_argument("--device", type=_device, help="auto, cpu, cuda or cuda:N")
+    g.add_argument("--workers", "--num-workers", dest="workers", type=int, help="data-loading processes (0: in the main process)")
+    g.add_argument("--no-progress", action="store_true", help="no progress bar")
+    g.add_argument("--ema-decay", type=float, help="keep an exponential moving average of the weights with this decay (e.g. 0.9999), evaluated and saved beside them")
+    g.add_argument("--channels-last", action="store_true", default=None, help="models and images in channels-last memory (faster; float rounding differs)")
+
+# %% ../nbs/14_cli.ipynb #cl28tr06
+_SOURCES = "synthetic | visdrone:ROOT | coco:ANN.json:IMAGE_DIR | a folder written by `yolc-nb data`"
+
+def _add_data_args(p):
+    "The data group of `train` and `distill`: the sources and the training crops."
+    d = p.add_argument_group("data")
+    d.add_argument("--data", help=f"training source: {_SOURCES} (default: synthetic)")
+    d.add_argument("--val", help=f"validation source, same forms (default: the synthetic or folder's val split)")
+    d.add_argument("--size", type=int, nargs=2, metavar=("H", "W"), help="synthetic scenes' size")
+    d.add_argument("--train-size", type=int, nargs=2, metavar=("H", "W"), help="training crops (YOLC's random crop with padding at scales 0.6-1.3; YOLC: 640 1024)")
+    d.add_argument("--crop-aug", action=argparse.BooleanOptionalAction, default=None, help="YOLC's crop augmentation: add each image's densest ground-truth cluster, enlarged 1.5x")
+    d.add_argument("--keep-others", action="store_true", help="VisDrone: keep category 11 (others) as a class")
+    d.add_argument("--object-scale", type=_positive_float, help="synthetic object size multiplier (default: VisDrone sizes scaled to the image)")
+    d.add_argument("--n-train", type=int, help="synthetic training images"); d.add_argument("--n-val", type=int, help="synthetic validation images")
+    d.add_argument("--num-classes", type=int, help="classes (default: from the data; synthetic 3)")
+
+# %% ../nbs/14_cli.ipynb #cl28tr09
+def _add_model_args(p):
+    "The model group of `train` and `distill`: a preset, then the sizes and weights that change it."
+    m = p.add_argument_group("model")
+    m.add_argument("--preset", help="named detector configuration (applied before the options below): tiny, student, teacher (Light HRNet, "
+                   "from scratch), hrnet_w18_small, hrnet_w18 (timm HRNet + HRFPN), yolc (YOLC's network: HRNetV2-W48 + HRFPN)")
+    m.add_argument("--pretrained", action="store_true", default=None, help="timm backbones: start from ImageNet weights (downloaded by timm)")
+    m.add_argument("--pretrained-file", help="timm backbones: ImageNet weights from this local file (.safetensors or a torch state dict)")
+    m.add_argument("--heatmap-upsample-num", type=int, help="heatmap upsampling stages: stride 4 / 2**N (default 2: stride 1)")
+    m.add_argument("--width", type=int, help="the backbone's channels (Light HRNet n_channels)")
+    m.add_argument("--neck-channels", type=int, help="channels of the stride-4 neck")
+    m.add_argument("--head-channels", type=int, help="channels of the head's box trunk")
+
+# %% ../nbs/14_cli.ipynb #cl28tr12
+def _add_train_args(p, distill_cmd=False):
+    "The options of `train` (with `distill_cmd`, of `distill`: plus the teacher's)."
+    _add_run_args(p); _add_data_args(p); _add_model_args(p)
+    if distill_cmd:
+        p.add_argument("--teacher", help="the teacher's checkpoint (e.g. runs/teacher/last.pt)")
+        p.add_argument("--kd-diag-every", type=int, help="log each KD term's gradient share on the student's backbone+neck every N steps (0: never)")
+        p.add_argument("--fold-teacher-bn", action="store_true", default=None, help="fold the frozen teacher's batch norms into its convolutions (faster)")
+
+# %% ../nbs/14_cli.ipynb #cl28jb03
+def _add_data_cmd(sub):
+    "`yolc-nb data`: a synthetic data set, in COCO or VisDrone form."
     d = sub.add_parser("data", help="generate the default synthetic data set (PNG + COCO JSON)")
     d.add_argument("--out", type=_folder, default="data/synthetic", help="output folder (default: data/synthetic)")
     d.add_argument("--n-train", type=int, default=64, help="training images (default 64)"); d.add_argument("--n-val", type=int, default=16, help="validation images (default 16)")
@@ -140,8 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--preview", action="store_true", help="also write preview.png")
     d.add_argument("--overwrite", action="store_true", help="replace a data set already in OUT (refused otherwise)")
     d.add_argument("--format", choices=("coco", "visdrone"), default="coco", help="coco: PNG + COCO JSON; visdrone: the VisDrone2019-DET layout (JPEG + .txt, with ignored regions and others)")
-    _add_train_args(sub.add_parser("train", help="train a detector"))
-    _add_train_args(sub.add_parser("distill", help="train a student with knowledge distillation from a teacher checkpoint"), True)
+
+# %% ../nbs/14_cli.ipynb #cl28jb06
+def _add_eval_cmd(sub):
+    "`yolc-nb eval CKPT`: COCO metrics of a checkpoint."
     e = sub.add_parser("eval", help="evaluate a checkpoint (global pass and global + crops)")
     e.add_argument("ckpt", help="a checkpoint written by train or distill")
     e.add_argument("--data", help="evaluation source: synthetic | visdrone:ROOT | coco:ANN.json:IMAGE_DIR | a folder (default: the run's own validation set)")
@@ -149,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--device", type=_device, default="auto", help="auto (a GPU when one is visible, default), cpu, cuda or cuda:N")
     e.add_argument("--ignore-rule", choices=("coco", "visdrone"), help="score ignored regions as crowd boxes (coco) or drop what lies half inside them (visdrone's toolkit); default: not used")
     e.add_argument("--max-dets", default=None, help="detections per image: a preset (yolc 1000, visdrone 500, aitod 1500, coco 100) or a number; default aitod")
+
+# %% ../nbs/14_cli.ipynb #cl28jb09
+def _add_predict_cmd(sub):
+    "`yolc-nb predict IMAGE_OR_DIR --ckpt CKPT`: detections, drawn and as COCO JSON."
     q = sub.add_parser("predict", help="detect on an image or a folder; writes annotated images and a COCO JSON")
     q.add_argument("image_or_dir", help="an image file or a folder of them"); q.add_argument("--ckpt", required=True, help="a checkpoint written by train or distill")
     q.add_argument("--out", type=_folder, default="runs/predict", help="output folder (default runs/predict)")
@@ -156,14 +178,29 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--device", type=_device, default="auto", help="auto (a GPU when one is visible, default), cpu, cuda or cuda:N")
     q.add_argument("--max-pixels", type=_positive_int, help="skip larger images with the reason (default: what 3 of the model's largest activations leave in free memory)")
     q.add_argument("--overwrite", action="store_true", help="replace the results OUT holds and remove that run's figures (else such an OUT is refused)")
+
+# %% ../nbs/14_cli.ipynb #cl28jb12
+def _add_demo_cmd(sub):
+    "`yolc-nb demo`: the end-to-end demo."
     m = sub.add_parser("demo", help="the end-to-end demo: data, teacher, distilled and plain students, evaluation, report")
     m.add_argument("--out", type=_folder, default="runs/demo", help="output folder (default runs/demo; a re-run replaces it)")
     m.add_argument("--quick", action="store_true", help="a smoke run of the same pipeline (seconds)")
     m.add_argument("--seed", type=int, default=0, help="seed of data, models and batches"); m.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+# %% ../nbs/14_cli.ipynb #cl28bp02
+def build_parser() -> argparse.ArgumentParser:
+    "The parser of `yolc-nb`: one sub-command per job, and `--threads` for those that run a model."
+    p = argparse.ArgumentParser(prog="yolc-nb", description="yolc_nb: cluster-based tiny-object detection, as notebooks")
+    sub = p.add_subparsers(dest="command", required=True)
+    _add_data_cmd(sub)
+    _add_train_args(sub.add_parser("train", help="train a detector"))
+    _add_train_args(sub.add_parser("distill", help="train a student with knowledge distillation from a teacher checkpoint"), True)
+    _add_eval_cmd(sub); _add_predict_cmd(sub); _add_demo_cmd(sub)
     for name in ("train", "distill", "eval", "predict", "demo"):
         sub.choices[name].add_argument("--threads", type=_positive_int, help="torch CPU threads (default: $YOLC_NB_THREADS, else half the cores: a busy machine does not collapse)")
     return p
 
+# %% ../nbs/14_cli.ipynb #cl28er02
 DEBUG_ENV = "YOLC_NB_DEBUG"   # set (to anything) to see the traceback instead of one line
 
 def error_line(e:BaseException) -> tuple:
@@ -176,6 +213,7 @@ def error_line(e:BaseException) -> tuple:
         return 1, f"error: {e.strerror or e}" + (f" ({e.filename})" if named else "")
     return 1, f"error: {type(e).__name__}: {e} (set {DEBUG_ENV}=1 to see the traceback)"
 
+# %% ../nbs/14_cli.ipynb #cl28mn02
 def main(argv=None) -> int:
     "Entry point of the `yolc-nb` console script."
     args = build_parser().parse_args(argv)

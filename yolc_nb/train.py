@@ -6,7 +6,8 @@ Docs: https://yolc-nb.github.io/yolc_nb/train.html.md"""
 
 # %% ../nbs/12_train.ipynb #9bdf8072
 from __future__ import annotations
-import copy, dataclasses, json, math, os, random, socket, time
+import copy, dataclasses, errno, json, math, os, random, socket, time
+from types import SimpleNamespace
 from pathlib import Path
 import numpy as np
 import torch, torch.nn as nn
@@ -20,12 +21,56 @@ from .evaluation import eval_model, evaluate_model
 from .kd_losses import loss_gradients
 from .config import SOURCE_FORMS, parse_source, DataConfig, ModelConfig, DistillConfig, TrainConfig, OPTIMIZERS, SCHEDULES
 from .detector import YOLCDetector, offline_config
+try: import fcntl                     # POSIX: the run lock's `flock`
+except ImportError: fcntl = None      # Windows: the lock tests process ids only
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'RUN_WRITES', 'LOCK_NAME', 'lr_factor', 'CachedDataset', 'open_source', 'build_datasets',
-           'num_classes_of', 'training_state', 'setup_distributed', 'ModelEMA', 'prepare_run_dir', 'RunLog', 'RunLock',
-           'shared_params', 'fit', 'build_model', 'summarize_run', 'train', 'distill', 'evaluate_checkpoint',
-           'kd_diag_rows', 'render_kd_shares']
+__all__ = ['RUN_FILES', 'RUN_WRITES', 'LOCK_NAME', 'batch_to', 'train_step', 'lr_factor', 'CachedDataset', 'open_source',
+           'build_datasets', 'num_classes_of', 'training_state', 'setup_distributed', 'ModelEMA', 'prepare_run_dir',
+           'RunLog', 'RunLock', 'run_length', 'shared_params', 'fit', 'build_model', 'summarize_run', 'train',
+           'distill', 'evaluate_checkpoint', 'kd_diag_rows', 'render_kd_shares']
+
+# %% ../nbs/12_train.ipynb #tr28st02
+def batch_to(batch:dict, device, channels_last:bool=False) -> tuple:
+    "(images, boxes, labels, ignored boxes) of a collated batch on `device`, the images as floats in [0, 1]."
+    img = batch["image"].to(device, non_blocking=True)
+    if img.dtype == torch.uint8: img = img.float().div_(255)      # real images travel as bytes, 4x less to copy
+    if channels_last: img = img.contiguous(memory_format=torch.channels_last)
+    return img, [b.to(device) for b in batch["boxes"]], [l.to(device) for l in batch["labels"]], [g.to(device) for g in batch["ignore_boxes"]]
+
+class _TrainForward(nn.Module):
+    "Routes `forward` to `model.forward_train`, so DistributedDataParallel sees (and synchronises) the training call."
+    def __init__(self, model): super().__init__(); self.model = model
+    def forward(self, img, img_metas, gt_bboxes, gt_labels, gt_ignore=None):
+        return self.model.forward_train(img, img_metas, gt_bboxes, gt_labels, gt_ignore=gt_ignore)
+
+def train_step(net:nn.Module, # `_TrainForward(model)`, or DDP around it
+               model:nn.Module, batch:dict, opt, sched, scaler, step:int, # `step`: optimizer steps taken so far
+               device, use_amp:bool=False, grad_clip:float|None=None, channels_last:bool=False,
+               diag_params:list|None=None, # parameters to measure each KD term's gradient share on (`loss_gradients`)
+              ) -> dict:
+    "One optimizer step on `batch`; returns its log row: step (from 1), loss, next lr, gradient norm, every loss term."
+    img, boxes, labels, ignore = batch_to(batch, device, channels_last)
+    if hasattr(model, "kd_step"): model.kd_step = step                 # the KD warm-up's clock
+    with torch.autocast(device.type, enabled=use_amp):
+        losses = net(img, batch["meta"], boxes, labels, ignore)
+    loss = sum(losses.values())
+    diag = None
+    if diag_params is not None:
+        diag = {f"{k}_{q}": v[q] for k, v in loss_gradients(losses, diag_params).items() if k != "supervised" for q in ("ratio", "cos")}
+    if not torch.isfinite(loss):
+        raise FloatingPointError(f"the loss is {loss.item()} at step {step}: " + ", ".join(f"{k}={float(v.detach()):.4g}" for k, v in losses.items()))
+    opt.zero_grad(set_to_none=True)
+    scaler.scale(loss).backward()
+    if grad_clip is not None:
+        scaler.unscale_(opt)
+        gnorm = float(nn.utils.clip_grad_norm_(model.parameters(), grad_clip))
+    else: gnorm = float("nan")
+    scaler.step(opt); scaler.update(); sched.step()
+    row = dict(step=step + 1, loss=float(loss.detach()), lr=opt.param_groups[0]["lr"], grad_norm=gnorm, **{k: float(v.detach()) for k, v in losses.items()})
+    if diag is not None: row.update(diag)
+    if hasattr(model, "last_crops"): row["kd_crops"] = sum(len(c) for c in model.last_crops)   # KD crops of this step
+    return row
 
 # %% ../nbs/12_train.ipynb #72c0f22a
 def lr_factor(step:int, warmup_steps:int, max_steps:int, final_ratio:float=0.05, schedule:str="cosine",
@@ -133,12 +178,6 @@ class ModelEMA:
         self.module.load_state_dict(st["state_dict"]); self.updates = int(st["updates"])
 
 # %% ../nbs/12_train.ipynb #7b0e145d
-class _TrainForward(nn.Module):
-    "Routes `forward` to `model.forward_train`, so DistributedDataParallel sees (and synchronises) the training call."
-    def __init__(self, model): super().__init__(); self.model = model
-    def forward(self, img, img_metas, gt_bboxes, gt_labels, gt_ignore=None):
-        return self.model.forward_train(img, img_metas, gt_bboxes, gt_labels, gt_ignore=gt_ignore)
-
 RUN_FILES = ("last.pt", "log.jsonl", "metrics.json")
 RUN_WRITES = ("config.json", *RUN_FILES)   # every file a run writes (atomically) in its folder
 
@@ -192,29 +231,67 @@ def _lock_owner(path:Path) -> tuple:
     try: host, pid = path.read_text().split()[:2]; return host, int(pid)
     except (OSError, ValueError): return None, None
 
+def _flock(fd:int, wait:bool=False) -> bool:
+    "Take the exclusive `flock` of an open file: True, or False when another open file holds it (always True without `fcntl`)."
+    if fcntl is None: return True
+    try: fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError: return False
+    except OSError as e:
+        if e.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS): return True   # a file system without flock: the process id decides
+        raise
+    return True
+
+# %% ../nbs/12_train.ipynb #tr28lk02
 class RunLock:
-    "The lock of a run folder while a run writes to it: `.yolc_nb.lock` with the owner's host and process id; a lock of a dead process on this host is taken over."
-    def __init__(self, folder): self.folder = Path(folder); self.path = self.folder / LOCK_NAME; self.held = False
+    "The lock of a run folder while a run writes to it: `.yolc_nb.lock`, `flock`ed, with the owner's host and process id; a dead process's lock on this host is taken over."
+    def __init__(self, folder): self.folder = Path(folder); self.path = self.folder / LOCK_NAME; self.held, self.fd = False, None
+
+    def _in_use(self, host=None, pid=None) -> ValueError:
+        if host is None: host, pid = _lock_owner(self.path)
+        return ValueError(f"{self.folder} is in use by another run (process {pid} on {host}; lock file {self.path.name}): wait for it to end "
+                          f"or choose another --out; if no run is going, delete {self.path}")
+
+    def _take(self, fd:int, fresh:bool, host:str) -> bool:
+        "Make the open lock file `fd` this run's: True; False if it was removed meanwhile (try again); an error if another run holds it."
+        if fresh: _flock(fd, wait=True)                     # created here: whoever opened it meanwhile finds it empty, is refused and lets go
+        else:
+            if not _flock(fd): raise self._in_use()          # its run is going on
+            try: same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+            except FileNotFoundError: same = False
+            if not same: return False                        # its run removed it as it ended: try again
+            h, pid = _lock_owner(self.path)
+            if h != host or pid is None or _pid_alive(pid): raise self._in_use(h, pid)
+            os.ftruncate(fd, 0)                              # stale: its process is gone, and the flock makes it this run's alone
+        try: os.write(fd, f"{host} {os.getpid()}\n".encode())
+        except OSError: self.path.unlink(missing_ok=True); raise          # (a full disk) no empty lock left behind
+        return True
+
     def __enter__(self):
         if self.folder.exists() and not self.folder.is_dir(): raise ValueError(f"`out_dir` must be a folder; {self.folder} is a file")
         self.folder.mkdir(parents=True, exist_ok=True)
         host = socket.gethostname()
-        for _ in range(3):
-            try: fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        for _ in range(5):
+            try: fd, fresh = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o644), True
             except FileExistsError:
-                h, pid = _lock_owner(self.path)
-                if h == host and pid is not None and not _pid_alive(pid):
-                    self.path.unlink(missing_ok=True); continue          # stale: its process is gone
-                raise ValueError(f"{self.folder} is in use by another run (process {pid} on {h}; lock file {self.path.name}): wait for it to end "
-                                 f"or choose another --out; if no run is going, delete {self.path}") from None
-            with os.fdopen(fd, "w") as f: f.write(f"{host} {os.getpid()}\n")
-            self.held = True
-            return self
+                try: fd, fresh = os.open(self.path, os.O_RDWR), False
+                except FileNotFoundError: continue           # removed in between: try again
+                except PermissionError: raise self._in_use() from None   # another user's
+            try: took = self._take(fd, fresh, host)
+            except BaseException: os.close(fd); raise
+            if took: self.fd, self.held = fd, True; return self
+            os.close(fd)
         raise ValueError(f"could not lock {self.folder}: {self.path} keeps coming back")
+
     def __exit__(self, *exc):
-        if self.held: self.path.unlink(missing_ok=True); self.held = False
+        if self.held: self.path.unlink(missing_ok=True); os.close(self.fd); self.held, self.fd = False, None
 
 # %% ../nbs/12_train.ipynb #cb7eacf1
+def run_length(cfg:TrainConfig, n_per_process:int) -> tuple:
+    "(steps per epoch, total steps, milestones in steps) of a run whose processes each see `n_per_process` training images an epoch."
+    steps_per_epoch = math.ceil(n_per_process / cfg.batch_size)
+    if cfg.epochs is not None: return steps_per_epoch, cfg.epochs * steps_per_epoch, [m * steps_per_epoch for m in cfg.milestones]
+    return steps_per_epoch, cfg.max_steps, list(cfg.milestones)
+
 def _build_optimizer(cfg:TrainConfig, params):
     params = [p for p in params if p.requires_grad]
     if cfg.optimizer == "adamw": return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
@@ -232,12 +309,10 @@ def shared_params(model:nn.Module) -> list:
     parts = [getattr(model, n) for n in ("backbone", "neck") if isinstance(getattr(model, n, None), nn.Module)]
     return [p for m in parts for p in m.parameters()] if parts else list(model.parameters())
 
-def _fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=None) -> dict:
-    "`fit` inside its run folder's lock."
-    env = setup_distributed(cfg.device)
-    rank, world, device = env["rank"], env["world"], env["device"]
-    main_proc = rank == 0
-    out_dir = Path(cfg.out_dir)
+# %% ../nbs/12_train.ipynb #tr28ft04
+def _start(cfg:TrainConfig, model:nn.Module, kind:str, datasets:tuple|None, env:dict) -> SimpleNamespace:
+    "A run before its first step: folder, data, loader, optimizer, schedule, AMP scaler, EMA, the resumed state, `config.json` and the log."
+    device, main_proc, out_dir = env["device"], env["rank"] == 0, Path(cfg.out_dir)
     rp = _resume_path(cfg)
     if main_proc: prepare_run_dir(out_dir, resuming=cfg.resume is not False, overwrite=cfg.overwrite)
     train_ds, val_ds = datasets if datasets is not None else build_datasets(cfg.data)
@@ -246,21 +321,19 @@ def _fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None
     model.to(device)
     if cfg.channels_last: model.to(memory_format=torch.channels_last)
     net = _TrainForward(model)
-    if world > 1:
+    if env["world"] > 1:
         net = nn.parallel.DistributedDataParallel(net, device_ids=[device.index] if device.type == "cuda" else None,
                                                   find_unused_parameters=True)
-    sampler = EpochSampler(DistributedSampler(ts, num_replicas=world, rank=rank, shuffle=True, seed=cfg.seed), len(ts))
+    sampler = EpochSampler(DistributedSampler(ts, num_replicas=env["world"], rank=env["rank"], shuffle=True, seed=cfg.seed), len(ts))
     loader = DataLoader(ts, batch_size=cfg.batch_size, sampler=sampler, collate_fn=collate, num_workers=cfg.num_workers,
                         pin_memory=device.type == "cuda")
-    steps_per_epoch = math.ceil(len(sampler.sampler) / cfg.batch_size)
-    max_steps = cfg.epochs * steps_per_epoch if cfg.epochs is not None else cfg.max_steps
-    milestones = [m * steps_per_epoch for m in cfg.milestones] if cfg.epochs is not None else list(cfg.milestones)
+    steps_per_epoch, max_steps, milestones = run_length(cfg, len(sampler.sampler))
     opt = _build_optimizer(cfg, model.parameters())
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: lr_factor(k, cfg.warmup_steps, max_steps, cfg.final_lr_ratio, cfg.schedule,
                                                                          milestones, cfg.gamma, cfg.warmup_ratio))
     use_amp = cfg.amp and device.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
-    step, history, metrics = 0, [], {}
+    step = 0
     ema = ModelEMA(eval_model(model), cfg.ema_decay, cfg.ema_tau) if cfg.ema_decay is not None else None
     if rp is not None:
         st = load_checkpoint(rp, eval_model(model), opt, sched, scaler, map_location=device, restore_rng=True)
@@ -273,61 +346,45 @@ def _fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None
     if main_proc:
         atomic_write(out_dir / "config.json", json.dumps(cfg.to_dict(), indent=2))
         log = RunLog(out_dir / "log.jsonl", keep_through=step)
+    return SimpleNamespace(out_dir=out_dir, train_ds=train_ds, val_ds=val_ds, net=net, sampler=sampler, loader=loader, steps_per_epoch=steps_per_epoch,
+                           max_steps=max_steps, opt=opt, sched=sched, scaler=scaler, use_amp=use_amp, step=step, ema=ema, log=log)
 
+# %% ../nbs/12_train.ipynb #tr28ft06
+def _fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=None) -> dict:
+    "`fit` inside its run folder's lock."
+    env = setup_distributed(cfg.device)
+    world, device, main_proc = env["world"], env["device"], env["rank"] == 0
+    r = _start(cfg, model, kind, datasets, env)
+    step, history, metrics, ema = r.step, [], {}, r.ema
     def save(name):
-        if main_proc: return save_checkpoint(out_dir / name, eval_model(model), **training_state(
-            opt, sched, scaler, step, cfg, kind=kind, class_names=list(getattr(train_ds, "class_names", [])),
+        if main_proc: return save_checkpoint(r.out_dir / name, eval_model(model), **training_state(
+            r.opt, r.sched, r.scaler, step, cfg, kind=kind, class_names=list(getattr(r.train_ds, "class_names", [])),
             **({"ema": ema.state_dict()} if ema is not None else {})))
-
     def run_eval(crop):
-        if val_ds is None: return {}
-        m, _ = evaluate_model(ema.module if ema is not None else model, val_ds, cfg.batch_size, crop=crop, device=device)
-        return m
-
+        if r.val_ds is None: return {}
+        return evaluate_model(ema.module if ema is not None else model, r.val_ds, cfg.batch_size, crop=crop, device=device)[0]
     model.train()
     t_train, n_img, last_save = 0.0, 0, time.monotonic()
-    pbar = tqdm(total=max_steps, initial=step, desc=kind, disable=not (main_proc and cfg.progress), dynamic_ncols=True)
+    pbar = tqdm(total=r.max_steps, initial=step, desc=kind, disable=not (main_proc and cfg.progress), dynamic_ncols=True)
     try:
-        while step < max_steps:
-            epoch, skip = divmod(step, steps_per_epoch)
-            sampler.set_epoch(epoch, skip * cfg.batch_size)
-            for batch in loader:
+        while step < r.max_steps:
+            epoch, skip = divmod(step, r.steps_per_epoch)
+            r.sampler.set_epoch(epoch, skip * cfg.batch_size)
+            for batch in r.loader:
                 t0 = time.perf_counter()
-                img = batch["image"].to(device, non_blocking=True)
-                if img.dtype == torch.uint8: img = img.float().div_(255)      # real images travel as bytes, 4x less to copy
-                if cfg.channels_last: img = img.contiguous(memory_format=torch.channels_last)
-                boxes = [b.to(device) for b in batch["boxes"]]
-                labels = [l.to(device) for l in batch["labels"]]
-                ignore = [g.to(device) for g in batch["ignore_boxes"]]
-                if hasattr(model, "kd_step"): model.kd_step = step                 # the KD warm-up's clock
-                with torch.autocast(device.type, enabled=use_amp):
-                    losses = net(img, batch["meta"], boxes, labels, ignore)
-                loss = sum(losses.values())
-                diag = None
-                if kind == "distill" and cfg.kd_diag_every and (step + 1) % cfg.kd_diag_every == 0 and world == 1:
-                    diag = {f"{k}_{q}": v[q] for k, v in loss_gradients(losses, shared_params(eval_model(model))).items() if k != "supervised" for q in ("ratio", "cos")}
-                if not torch.isfinite(loss):
-                    raise FloatingPointError(f"the loss is {loss.item()} at step {step}: " + ", ".join(f"{k}={float(v.detach()):.4g}" for k, v in losses.items()))
-                opt.zero_grad(set_to_none=True)
-                scaler.scale(loss).backward()
-                if cfg.grad_clip is not None:
-                    scaler.unscale_(opt)
-                    gnorm = float(nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip))
-                else: gnorm = float("nan")
-                scaler.step(opt); scaler.update(); sched.step()
+                diag = kind == "distill" and cfg.kd_diag_every and (step + 1) % cfg.kd_diag_every == 0 and world == 1
+                row = train_step(r.net, model, batch, r.opt, r.sched, r.scaler, step, device, r.use_amp, cfg.grad_clip, cfg.channels_last,
+                                 shared_params(eval_model(model)) if diag else None)
                 if ema is not None: ema.update(eval_model(model))
                 step += 1
-                t_train += time.perf_counter() - t0; n_img += len(img) * world
-                row = dict(step=step, loss=float(loss.detach()), lr=opt.param_groups[0]["lr"], grad_norm=gnorm, **{k: float(v.detach()) for k, v in losses.items()})
-                if diag is not None: row.update(diag)
-                if hasattr(model, "last_crops"): row["kd_crops"] = sum(len(c) for c in model.last_crops)   # KD crops of this step
+                t_train += time.perf_counter() - t0; n_img += len(batch["image"]) * world
                 history.append(row)
                 pbar.update(1); pbar.set_postfix(loss=f"{row['loss']:.3f}")
-                done = step >= max_steps
-                if cfg.eval_every and step % cfg.eval_every == 0 and not done and main_proc and val_ds is not None:
+                done = step >= r.max_steps
+                if cfg.eval_every and step % cfg.eval_every == 0 and not done and main_proc and r.val_ds is not None:
                     metrics = {"step": step, "global": run_eval(False)}
                     row["eval"] = metrics["global"]
-                if main_proc: log.write(row)
+                if main_proc: r.log.write(row)
                 due = (cfg.save_every and step % cfg.save_every == 0) or (not cfg.save_every and time.monotonic() - last_save >= 60 * cfg.save_minutes)
                 if not done and ("eval" in row or due):
                     save("last.pt"); last_save = time.monotonic()
@@ -336,17 +393,18 @@ def _fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None
         pbar.close()
         if main_proc:
             metrics = {"step": step}                                     # no validation set: nothing to score
-            if val_ds is not None: metrics["global"] = run_eval(False)
-            if cfg.eval_crop and val_ds is not None: metrics["crops"] = run_eval(True)
+            if r.val_ds is not None: metrics["global"] = run_eval(False)
+            if cfg.eval_crop and r.val_ds is not None: metrics["crops"] = run_eval(True)
             save("last.pt")
-            atomic_write(out_dir / "metrics.json", json.dumps(metrics, indent=2))
+            atomic_write(r.out_dir / "metrics.json", json.dumps(metrics, indent=2))
     finally:
-        if log is not None: log.close()
+        if r.log is not None: r.log.close()
     if world > 1: dist.barrier()
     if env["started"]: dist.destroy_process_group()
-    return dict(model=ema.module if ema is not None else eval_model(model), raw_model=eval_model(model), step=step, history=history, metrics=metrics, out_dir=out_dir,
-                checkpoint=out_dir / "last.pt", images_per_s=n_img / t_train if t_train else float("nan"), rank=rank)
+    return dict(model=ema.module if ema is not None else eval_model(model), raw_model=eval_model(model), step=step, history=history, metrics=metrics,
+                out_dir=r.out_dir, checkpoint=r.out_dir / "last.pt", images_per_s=n_img / t_train if t_train else float("nan"), rank=env["rank"])
 
+# %% ../nbs/12_train.ipynb #tr28ft07
 def fit(cfg:TrainConfig, model:nn.Module, kind:str="train", datasets:tuple|None=None) -> dict:
     "Train `model` (anything with `forward_train`/`simple_test`) as `cfg` says; returns the model, history, metrics and paths. The run folder is locked while it runs (`RunLock`)."
     if int(os.environ.get("RANK", "0") or 0) != 0: return _fit(cfg, model, kind, datasets)   # under torchrun the main process holds the lock
@@ -363,6 +421,7 @@ def build_model(cfg:TrainConfig|ModelConfig, num_classes:int|None=None,
     kw = cfg.kwargs()
     return YOLCDetector(num_classes, **(kw if fetch_weights else offline_config(kw)))
 
+# %% ../nbs/12_train.ipynb #tr28td02
 def summarize_run(r:dict) -> str:
     "One line about a finished `train`/`distill` run: steps, AP50 (global, and with crops), throughput, checkpoint."
     m = r["metrics"]
@@ -397,6 +456,7 @@ def distill(cfg:TrainConfig|dict, model:nn.Module|None=None) -> dict:
             model = DistillDetector(student, teacher, cfg.distill)
     return fit(cfg, model, "distill", datasets)
 
+# %% ../nbs/12_train.ipynb #tr28ev02
 def evaluate_checkpoint(ckpt, # a checkpoint written by `train`/`distill` (or `save_checkpoint`)
                         data=None, # the evaluation set: a source string (see `SOURCE_FORMS`) or a DataConfig; None: the run's own validation set
                         batch_size:int=8, device="auto", crop:bool=True, # device: "auto", "cpu", "cuda", "cuda:N" or a torch.device
@@ -440,12 +500,12 @@ def render_kd_shares(rows:list, # log rows (dicts from `log.jsonl` or `history`)
         steps = [r["step"] for r in diag]
         axs[0].semilogy(steps, [max(r.get(f"{t}_ratio", float("nan")), 1e-6) for r in diag], "o-", ms=3, label=t.replace("loss_kd_", ""))
         axs[1].plot(steps, [r.get(f"{t}_cos", float("nan")) for r in diag], "o-", ms=3)
-    axs[0].axhline(0.2, color="0.6", ls=":", lw=1); axs[0].set_title("|g_KD| / |g_supervised| (backbone + neck; 0 at 1e-6)", fontsize=9); axs[0].legend(fontsize=7)
+    axs[0].axhline(0.2, color="0.6", ls=":", lw=1); axs[0].set_title("|g_KD| / |g_supervised| (backbone + neck; 0 at 1e-6)", fontsize=9); axs[0].legend(fontsize=9)
     axs[1].axhline(0, color="0.6", lw=0.8); axs[1].set_ylim(-1, 1); axs[1].set_title("cosine with the supervised gradient", fontsize=9)
     crops = [(r["step"], r["kd_crops"]) for r in rows if "kd_crops" in r]
     if crops: axs[2].plot(*zip(*crops), lw=1)
     axs[2].set_title("KD crops per step", fontsize=9)
-    for ax in axs: ax.set_xlabel("step", fontsize=8); ax.tick_params(labelsize=7)
+    for ax in axs: ax.set_xlabel("step", fontsize=9); ax.tick_params(labelsize=9)
     if title: fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
