@@ -157,6 +157,19 @@ def _add_data_cmd(sub):
     d.add_argument("--overwrite", action="store_true", help="replace a data set already in OUT (refused otherwise)")
     d.add_argument("--format", choices=("coco", "visdrone"), default="coco", help="coco: PNG + COCO JSON; visdrone: the VisDrone2019-DET layout (JPEG + .txt, with ignored regions and others)")
 
+# %% ../nbs/14_cli.ipynb #cl27sl02
+def _add_slice_args(p):
+    "SAHI's sliced inference: its slices and whether the full image runs too (`sliced_test`)."
+    g = p.add_argument_group("sliced inference (SAHI's uniform slices)")
+    g.add_argument("--slice-size", type=_positive_int, default=512, help="slice side in pixels (default 512)")
+    g.add_argument("--slice-overlap", type=_number(float, lambda v: 0 <= v < 1, "a fraction in [0, 1)"), default=0.2, help="overlap of neighbouring slices (default 0.2)")
+    g.add_argument("--slice-scale", type=_positive_float, default=1.0, help="enlarge each slice by this before the network (default 1)")
+    g.add_argument("--no-full-image", action="store_true", help="the slices only (SAHI's perform_standard_pred=False)")
+
+def _slice_kw(args) -> dict:
+    "`sliced_test`'s settings from the parsed slice options."
+    return dict(slice_hw=args.slice_size, overlap_ratio=args.slice_overlap, slice_scale=args.slice_scale, full_image=not args.no_full_image)
+
 # %% ../nbs/14_cli.ipynb #cl28jb06
 def _add_eval_cmd(sub):
     "`yolc-nb eval CKPT`: COCO metrics of a checkpoint."
@@ -167,6 +180,8 @@ def _add_eval_cmd(sub):
     e.add_argument("--device", type=_device, default="auto", help="auto (a GPU when one is visible, default), cpu, cuda or cuda:N")
     e.add_argument("--ignore-rule", choices=("coco", "visdrone"), help="score ignored regions as crowd boxes (coco) or drop what lies half inside them (visdrone's toolkit); default: not used")
     e.add_argument("--max-dets", default=None, help="detections per image: a preset (yolc 1000, visdrone 500, aitod 1500, coco 100) or a number; default aitod")
+    e.add_argument("--sliced", action="store_true", help="also score SAHI's sliced inference (options below); every pass prints what it cost")
+    _add_slice_args(e)
 
 # %% ../nbs/14_cli.ipynb #cl28jb09
 def _add_predict_cmd(sub):
@@ -178,6 +193,8 @@ def _add_predict_cmd(sub):
     q.add_argument("--device", type=_device, default="auto", help="auto (a GPU when one is visible, default), cpu, cuda or cuda:N")
     q.add_argument("--max-pixels", type=_positive_int, help="skip larger images with the reason (default: what 3 of the model's largest activations leave in free memory)")
     q.add_argument("--overwrite", action="store_true", help="replace the results OUT holds and remove that run's figures (else such an OUT is refused)")
+    q.add_argument("--mode", choices=("yolc", "global", "sliced"), help="yolc: global pass + LSM crops (default); global: one pass (as --no-crop); sliced: SAHI's slices (options below)")
+    _add_slice_args(q)
 
 # %% ../nbs/14_cli.ipynb #cl28jb12
 def _add_demo_cmd(sub):
@@ -240,12 +257,18 @@ def main(argv=None) -> int:
             from yolc_nb.train import evaluate_checkpoint
             from yolc_nb.evaluation import metrics_table
             md = int(args.max_dets) if (args.max_dets or "").isdigit() else args.max_dets
-            m = evaluate_checkpoint(args.ckpt, args.data, args.batch_size, args.device, crop=not args.no_crop, ignore_rule=args.ignore_rule, max_dets=md)
+            cost = {}
+            m = evaluate_checkpoint(args.ckpt, args.data, args.batch_size, args.device, crop=not args.no_crop, ignore_rule=args.ignore_rule, max_dets=md,
+                                    sliced=_slice_kw(args) if args.sliced else None, cost=cost)
             print(metrics_table(m))
+            for k, c in cost.items(): print(f"{k}: {c['pixels_per_image_pixel']:.2f} pixels processed per image pixel, {c['seconds_per_image']:.3f} s per image")
         elif args.command == "predict":
             from yolc_nb.detector import predict_images
-            s = predict_images(args.image_or_dir, args.ckpt, args.out, args.score_thr, crop=not args.no_crop, device=args.device, max_pixels=args.max_pixels, overwrite=args.overwrite)
+            mode = args.mode or ("global" if args.no_crop else "yolc")
+            s = predict_images(args.image_or_dir, args.ckpt, args.out, args.score_thr, device=args.device, max_pixels=args.max_pixels,
+                               overwrite=args.overwrite, mode=mode, **(_slice_kw(args) if mode == "sliced" else {}))
             print(f"{s['images']} image(s), {s['detections']} detections, {len(s['skipped'])} skipped -> {s['json']}")
+            print(f"{mode}: {s['pixels_per_image_pixel']:.2f} pixels processed per image pixel, {s['seconds']:.1f} s of inference")
         elif args.command == "demo":
             from yolc_nb.demo import run_demo
             r = run_demo(args.out, quick=args.quick, seed=args.seed, progress=not args.no_progress)

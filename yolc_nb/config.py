@@ -6,7 +6,7 @@ Docs: https://yolc-nb.github.io/yolc_nb/config.html.md"""
 
 # %% ../nbs/00_config.ipynb #cf0c0003
 from __future__ import annotations
-import dataclasses, json, math, numbers, os
+import dataclasses, json, math, numbers, os, re
 from dataclasses import dataclass, field
 import numpy as np
 from .core import device_form_error
@@ -77,7 +77,7 @@ class Config:
         return json.loads(json.dumps(dataclasses.asdict(self)))
 
 # %% ../nbs/00_config.ipynb #cf0c0007
-SOURCE_FORMS = "`synthetic`, `visdrone:ROOT`, `coco:ANN.json[:IMAGE_DIR]` or a folder written by `yolc-nb data`"
+SOURCE_FORMS = "`synthetic`, `visdrone:ROOT`, `coco:ANN.json[:IMAGE_DIR]` or a folder written by `yolc-nb data` (`folder:PATH` for any path)"
 
 def parse_source(spec:str, name:str="source") -> tuple:
     "`(kind, paths)` of a data source string: ('synthetic', ()), ('visdrone', (root,)), ('coco', (ann, image_dir or None)) or ('folder', (path,))."
@@ -93,7 +93,10 @@ def parse_source(spec:str, name:str="source") -> tuple:
         ann, _, img = rest.partition(":")
         if not ann: raise ValueError(f"`{name}` must name the annotation file, `coco:ANN.json:IMAGE_DIR`; got {spec!r}")
         return "coco", (ann, img or None)
-    if ":" in spec and len(kind) > 1: raise ValueError(f"`{name}` must be one of {SOURCE_FORMS}; got the unknown kind {kind!r} in {spec!r}")
+    if kind == "folder" and rest: return "folder", (rest,)                   # explicit: any path, colons and all
+    # a path with a colon (`runs/data:v2`) is a folder; a word before a colon that names no existing path is a kind mistyped
+    if rest and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]+", kind) and not os.path.exists(spec):
+        raise ValueError(f"`{name}` must be one of {SOURCE_FORMS}; got the unknown kind {kind!r} in {spec!r}")
     return "folder", (spec,)
 
 RATIOS = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3)   # RandomCenterCropPad's scales in mmdet's CenterNet and YOLC configs

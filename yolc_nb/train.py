@@ -462,9 +462,11 @@ def evaluate_checkpoint(ckpt, # a checkpoint written by `train`/`distill` (or `s
                         batch_size:int=8, device="auto", crop:bool=True, # device: "auto", "cpu", "cuda", "cuda:N" or a torch.device
                         ignore_rule:str|None=None, # ignored regions: None (not used), "coco" (crowd boxes) or "visdrone" (`evaluate`)
                         max_dets=None, # `evaluate`'s: a preset name ("yolc", "visdrone", "aitod", "coco") or numbers; None: AI-TOD's
+                        sliced:dict|None=None, # also score SAHI's sliced inference with these `sliced_test` settings (e.g. `dict(slice_hw=512)`)
+                        cost:dict|None=None, # if given, filled per pass with `pixels_per_image_pixel` and `seconds_per_image` (`counting_pixels`)
                        ) -> dict:
-    "COCO metrics (AI-TOD ranges) of a checkpoint on a validation set: `{'global': ..., 'crops': ...}`."
-    from yolc_nb.detector import load_detector
+    "COCO metrics (AI-TOD ranges) of a checkpoint on a validation set: `{'global': ..., 'crops': ...}` (and `'sliced'` with `sliced`)."
+    from yolc_nb.detector import load_detector, counting_pixels
     device = resolve_device(device)                   # a clear error for a bad or unavailable device, before any loading
     model, st = load_detector(ckpt, with_checkpoint=True)
     model = model.to(device).eval()
@@ -479,8 +481,13 @@ def evaluate_checkpoint(ckpt, # a checkpoint written by `train`/`distill` (or `s
         raise ValueError(f"{ckpt} detects {model.num_classes} classes but the evaluation data ({where}) has {n}: "
                          f"evaluate it on data with its {model.num_classes} classes (yolc-nb eval --data SOURCE)")
     kw = dict(device=device, ignore_rule=ignore_rule, max_dets=max_dets)
-    out = {"global": evaluate_model(model, val, batch_size, crop=False, **kw)[0]}
-    if crop: out["crops"] = evaluate_model(model, val, batch_size, crop=True, **kw)[0]
+    passes = {"global": dict(mode="global")} | ({"crops": dict(mode="yolc")} if crop else {}) | ({"sliced": dict(mode="sliced", slice_kw=sliced)} if sliced is not None else {})
+    out = {}
+    for name, how in passes.items():
+        with counting_pixels(model) as c: out[name] = evaluate_model(model, val, batch_size, **how, **kw)[0]
+        if cost is not None:
+            own = sum(s["image"].shape[-2] * s["image"].shape[-1] for s in (val[i] for i in range(len(val))))
+            cost[name] = dict(pixels_per_image_pixel=c["pixels"] / own, seconds_per_image=c["seconds"] / len(val))
     return out
 
 # %% ../nbs/12_train.ipynb #7rkd0002
