@@ -1,4 +1,4 @@
-"""What YOLC does to an image before the network sees it in training: a random crop with padding at a random scale, a resize that keeps the aspect ratio, flips, and one extra sample per image cut from its densest cluster, all as pure functions on samples, tested on boxes and on pixels.
+"""What YOLC does to an image before the network sees it in training, but its colour jitter: a random crop with padding at a random scale, a resize that keeps the aspect ratio, flips, and one extra sample per image cut from its densest cluster, all as pure functions on samples, tested on boxes and on pixels.
 
 Docs: https://yolc-nb.github.io/yolc_nb/augment.html.md"""
 
@@ -137,7 +137,7 @@ def gt_crop_sample(sample:dict, scale:float=1.5, # enlargement of the crop (YOLC
 @dataclass
 class TrainTransform:
     "YOLC's training transform: random crop with padding to `size` at a random scale (when `size` is set), then random flips."
-    size: tuple|None = None     # (H, W) of the training crops (YOLC: (640, 1024)); None: images keep their size
+    size: tuple|None = None     # (H, W) of the training crops (the kit's recipes: (640, 1024); YOLC's are (1024, 640)); None: images keep their size
     ratios: tuple = RATIOS
     border: int = 128
     hflip: bool = True

@@ -150,6 +150,7 @@ def _sweep_greedy(b, suppresses, budget=SWEEP_BUDGET, with_owner=False, first=10
     owner[keep] = -1
     return keep, owner
 
+# %% ../nbs/08_fusion.ipynb #8sp00002
 def _nms_torch(boxes, scores, iou_threshold, block=256, sparse=True, budget=SWEEP_BUDGET):
     "Pure-torch greedy NMS with torchvision's semantics (sparse blocks over intersecting boxes; dense blocked fallback)."
     order = torch.sort(scores, descending=True, stable=True).indices
@@ -159,6 +160,7 @@ def _nms_torch(boxes, scores, iou_threshold, block=256, sparse=True, budget=SWEE
     else: keep = _greedy_keep(len(b), lambda s, e: _iou_above(box_iou(b[s:e], b[s:]), iou_threshold), block, b.device)
     return order[keep]
 
+# %% ../nbs/08_fusion.ipynb #8sp00004
 def _check_threshold(t, name="iou_threshold"):
     if isinstance(t, torch.Tensor) and t.numel() == 1: t = float(t)
     if not isinstance(t, numbers.Real) or isinstance(t, bool) or math.isnan(t):
@@ -305,6 +307,7 @@ def fuse_detections(global_dets:Detections, patch_dets, crops, method="nms", iou
 # %% ../nbs/08_fusion.ipynb #504623ff
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.lines import Line2D
 
 def _draw_boxes(ax, boxes, color, lw=1.0, ls="-"):
     for x1, y1, x2, y2 in boxes.tolist():
@@ -326,7 +329,7 @@ def render_fusion(global_dets:Detections, patch_dets, crops, method="yolc", iou_
     _draw_boxes(axs[0], sel(global_dets).boxes, "tab:blue"); _draw_boxes(axs[0], sel(local).boxes, "tab:orange")
     _draw_boxes(axs[1], sel(fused).boxes, "tab:green", lw=1.2)
     axs[0].set_title(f"before: {len(sel(global_dets))} global (blue) + {len(sel(local))} crop (orange)", fontsize=9)
-    axs[1].set_title(f"{method}" + (f" @ {iou_threshold:.2f}" if method in ("nms", "greedy_nmm") else "") + f": {len(sel(fused))} boxes", fontsize=9)
+    axs[1].set_title(f"after {method}" + (f" @ {iou_threshold:.2f}" if method in ("nms", "greedy_nmm") else "") + f": {len(sel(fused))} boxes (green)", fontsize=9)
     if view is None:
         allb = torch.cat([global_dets.boxes, local.boxes, box_convert(c, "xywh", "xyxy")])
         view = (allb[:, 0].min(), allb[:, 1].min(), allb[:, 2].max(), allb[:, 3].max()) if len(allb) else (0, 0, 1, 1)
@@ -334,8 +337,11 @@ def render_fusion(global_dets:Detections, patch_dets, crops, method="yolc", iou_
         view = (view[0] - pad, view[1] - pad, view[2] + pad, view[3] + pad)
     x1, y1, x2, y2 = [float(v) for v in view]
     axs[0].set_xlim(x1, x2); axs[0].set_ylim(y2, y1)
-    for ax in axs: ax.set_aspect("equal"); ax.tick_params(labelsize=7)
-    fig.tight_layout()
+    for ax in axs: ax.set_aspect("equal"); ax.tick_params(labelsize=9)
+    keys = [("tab:blue", "-", "global pass"), ("tab:orange", "-", "crop pass, remapped"), ("k", "--", "crop"), ("tab:green", "-", f"kept by {method}")]
+    keys += [("0.6", "-", "ground truth")] if gt_boxes is not None else []
+    fig.legend([Line2D([], [], color=col, ls=ls, lw=2) for col, ls, _ in keys], [t for *_, t in keys], loc="lower center", ncol=len(keys), fontsize=9, frameon=False)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
 
 def fusion_viewer(global_dets:Detections, patch_dets, crops, scale=1.0, gt_boxes=None, view=None, min_score=0.0):

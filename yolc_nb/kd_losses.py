@@ -71,7 +71,7 @@ def kd_heatmap_kl(hm_s:torch.Tensor, # student heatmap logits [B, C, H, W]
     return kl.mean() * T * T
 
 # %% ../nbs/07_kd_losses.ipynb #93f87768
-def kd_coarse(box_s:torch.Tensor, # student box map [B, 4, H, W]: (dx, dy, w/2, h/2) in feature units
+def kd_coarse(box_s:torch.Tensor, # student box map [B, 4, H, W]: (d_x, d_y, a_x, a_y): offset and half-sizes, in cells
               box_t:torch.Tensor, # teacher box map [B, 4, H, W] (detached here)
               down_ratio:float=4,  # stride of the map in input pixels
              ) -> torch.Tensor:    # scalar, in pixels^2
@@ -180,8 +180,8 @@ def render_kd_weights(image:torch.Tensor, # [3, H, W] in 0..1
     H, W = image.shape[-2:]
     kw_t = kd_weights(DistillConfig(hm_weight="teacher", box_region="teacher"), outs_t, targets)
     kw_g = kd_weights(DistillConfig(hm_weight="gt", box_region="supervised"), outs_t, targets)
-    maps = {"heatmap KD, hm_weight='teacher'": kw_t["hm_weight"][0].amax(0), "heatmap KD, hm_weight='gt'": kw_g["hm_weight"][0].amax(0),
-            "box KD, box_region='teacher'": kw_t["box_weight"][0, 0], "box KD, box_region='supervised'": kw_g["box_weight"][0, 0]}
+    maps = {"heatmap KD\nhm_weight='teacher'": kw_t["hm_weight"][0].amax(0), "heatmap KD\nhm_weight='gt'": kw_g["hm_weight"][0].amax(0),
+            "box KD\nbox_region='teacher'": kw_t["box_weight"][0, 0], "box KD\nbox_region='supervised'": kw_g["box_weight"][0, 0]}
     b = torch.zeros(0, 4) if boxes is None else torch.as_tensor(boxes, dtype=torch.float32).reshape(-1, 4)
     def share_on_objects(m):
         h, w = m.shape
@@ -190,14 +190,14 @@ def render_kd_weights(image:torch.Tensor, # [3, H, W] in 0..1
         inside = box_inside(ctr, b).any(1).reshape(h, w)
         tot = m.sum()
         return float((m * inside).sum() / tot) if tot > 0 else float("nan"), float(inside.float().mean())
-    fig = Figure(figsize=(14, 3.3)); axs = fig.subplots(1, 5)
+    fig = Figure(figsize=(14, 3.8)); axs = fig.subplots(1, 5)
     axs[0].imshow(image.permute(1, 2, 0).clamp(0, 1).numpy(), extent=(0, W, H, 0))
     for x1, y1, x2, y2 in b.tolist(): axs[0].add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec="yellow", lw=0.6))
     axs[0].set_title(f"scene, {len(b)} objects", fontsize=9)
     for ax, (name, m) in zip(axs[1:], maps.items()):
         ax.imshow(m.detach().float().numpy(), cmap="magma", extent=(0, W, H, 0), interpolation="nearest", vmin=0)
         s, area = share_on_objects(m.detach().float())
-        ax.set_title(f"{name}\n{s:.0%} of the weight on objects ({area:.0%} of the area)", fontsize=8)
+        ax.set_title(f"{name}\n{s:.0%} of the weight on objects\n(objects: {area:.0%} of the area)", fontsize=9)
     for ax in axs: ax.set_xticks([]); ax.set_yticks([])
     fig.tight_layout()
     return fig
@@ -308,12 +308,12 @@ def render_kd_maps(outs_s:dict, outs_t:dict, # head outputs (`heatmap`, `box_coa
     axs = fig.subplots(1, 6)
     vmin, vmax = float(min(ps.min(), pt.min())), float(max(ps.max(), pt.max()))
     for ax, m, title in ((axs[0], pt, f"teacher P (class {cls})"), (axs[1], ps, f"student P (class {cls})")):
-        ax.imshow(m.numpy(), cmap="viridis", vmin=vmin, vmax=vmax); ax.set_title(title, fontsize=8)
+        ax.imshow(m.numpy(), cmap="viridis", vmin=vmin, vmax=vmax); ax.set_title(title, fontsize=9)
     d = (ps - pt).numpy(); lim = float(np.abs(d).max()) or 1.0
-    im = axs[2].imshow(d, cmap="RdBu_r", vmin=-lim, vmax=lim); axs[2].set_title("P_s - P_t", fontsize=8); fig.colorbar(im, ax=axs[2], fraction=0.046)
-    im = axs[3].imshow(kl_map.numpy(), cmap="magma"); axs[3].set_title(f"T^2 KL per pixel, T={T:g}\nmean {kl_map.mean():.4f}", fontsize=8)
+    im = axs[2].imshow(d, cmap="RdBu_r", vmin=-lim, vmax=lim); axs[2].set_title("P_s - P_t", fontsize=9); fig.colorbar(im, ax=axs[2], fraction=0.046)
+    im = axs[3].imshow(kl_map.numpy(), cmap="magma"); axs[3].set_title(f"T^2 KL per pixel, T={T:g}\nmean {kl_map.mean():.4f}", fontsize=9)
     fig.colorbar(im, ax=axs[3], fraction=0.046)
-    im = axs[4].imshow(box_err.numpy(), cmap="cividis"); axs[4].set_title("decoded coarse box\n|error| (px)", fontsize=8)
+    im = axs[4].imshow(box_err.numpy(), cmap="cividis"); axs[4].set_title("decoded coarse box\n|error| (px)", fontsize=9)
     fig.colorbar(im, ax=axs[4], fraction=0.046)
     for ax in axs[:5]: ax.set_xticks([]); ax.set_yticks([])
     axs[0].plot([c], [r], "r+", ms=8)
@@ -321,7 +321,7 @@ def render_kd_maps(outs_s:dict, outs_t:dict, # head outputs (`heatmap`, `box_coa
     axs[5].bar(x - 0.2, lqt[0, :, r, c].exp().numpy(), 0.4, label="teacher Q_t")
     axs[5].bar(x + 0.2, lqs[0, :, r, c].exp().numpy(), 0.4, label="student Q_s")
     axs[5].axhline(1 / C, color="k", ls=":", lw=1); axs[5].set_ylim(0, 1); axs[5].set_xticks(x)
-    axs[5].set_title(f"softmax(H/T) at ({r}, {c})", fontsize=8); axs[5].legend(fontsize=6)
+    axs[5].set_title(f"softmax(H/T) at ({r}, {c})", fontsize=9); axs[5].legend(fontsize=9)
     fig.tight_layout()
     return fig
 
