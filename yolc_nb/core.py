@@ -30,9 +30,10 @@ def atomic_write(path, # the file to (over)write; its folder is created if neede
     "Write `data` to `path` through a temporary file in the same folder and an atomic rename; returns the path."
     path = Path(path)
     if path.is_dir(): raise IsADirectoryError(f"`path` must name a file, not a folder; got the folder {path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
+    tmp = None
+    try:                                           # the folder and the temporary file too: a read-only folder names `path`
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             if isinstance(data, str): f.write(data.encode("utf-8"))
             elif isinstance(data, (bytes, bytearray, memoryview)): f.write(data)
@@ -41,7 +42,7 @@ def atomic_write(path, # the file to (over)write; its folder is created if neede
         os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes it 0600: give it the mode any new file gets here
         os.replace(tmp, path)
     except BaseException as e:
-        if os.path.exists(tmp): os.remove(tmp)
+        if tmp is not None and os.path.exists(tmp): os.remove(tmp)
         if isinstance(e, OSError) and not isinstance(e, IsADirectoryError):   # a full disk, a read-only folder, ...
             raise OSError(e.errno, f"could not write {path}: {e.strerror or e}; the previous {path.name}, if any, is untouched") from e
         raise
