@@ -6,18 +6,21 @@ Docs: https://yolc-nb.github.io/yolc_nb/backbones.html.md"""
 
 # %% ../nbs/02_backbones.ipynb #3eab93fe
 from __future__ import annotations
-import contextlib, logging, math
+import contextlib, logging, math, os, socket, threading, urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from matplotlib.figure import Figure
+from fastcore.basics import patch
 from .core import load_error_reason, check_int, shape_str
 
 # %% auto #0
-__all__ = ['BACKBONES', 'count_parameters', 'tensors_of', 'unused_parameters', 'Backbone', 'register_backbone', 'BackboneFactory',
-           'conv_bn', 'BasicBlock', 'HRTransition', 'HRExchange', 'LightHRNet', 'ConvBlock', 'DecoderStage', 'UNet',
-           'timm_available', 'read_weights', 'TimmBackbone', 'render_feature_map', 'feature_map_viewer']
+__all__ = ['BACKBONES', 'HUB_PROBE_TIMEOUT', 'count_parameters', 'tensors_of', 'unused_parameters', 'Backbone',
+           'register_backbone', 'BackboneFactory', 'conv_bn', 'BasicBlock', 'HRTransition', 'HRExchange', 'LightHRNet',
+           'ConvBlock', 'DecoderStage', 'UNet', 'timm_available', 'read_weights', 'TimmBackbone', 'weights_url',
+           'host_unreachable', 'render_feature_map', 'feature_map_viewer']
 
 # %% ../nbs/02_backbones.ipynb #a2391f49
 def count_parameters(module:nn.Module, trainable_only:bool=True) -> int:
@@ -82,12 +85,13 @@ class BackboneFactory:
     def available() -> list[str]: return sorted(BACKBONES)
     @staticmethod
     def create_backbone(name:str|None=None, **kwargs) -> Backbone:
-        "A new backbone `name` built with `kwargs`; `KeyError` listing the registered names if unknown."
+        "A new backbone `name` built with `kwargs`; a `ValueError` naming the argument `backbone` and listing the registered names if unknown."
         name = BackboneFactory.default if name is None else name
         family, sep, arg = name.partition(":") if isinstance(name, str) else ("", "", "")
         if sep and family + sep in BACKBONES: return BACKBONES[family + sep](arg, **kwargs)
-        if name not in BACKBONES:
-            raise KeyError(f"unknown backbone {name!r}; registered: {BackboneFactory.available()} (a family such as 'timm:' takes a model name after it)")
+        if not isinstance(name, str) or name not in BACKBONES:
+            raise ValueError(f"`backbone` must be a registered backbone, one of {BackboneFactory.available()} (a family such as 'timm:' "
+                             f"takes a model name after it, e.g. 'timm:hrnet_w48'); got {name!r}")
         return BACKBONES[name](**kwargs)
 
 # %% ../nbs/02_backbones.ipynb #2754c743
@@ -288,15 +292,6 @@ def read_weights(path) -> dict:
 # %% ../nbs/02_backbones.ipynb #3288b09f
 def _norm_key(k:str) -> str: return k.replace("_", ".")   # timm's feature wrappers flatten `stages.0` into `stages_0`
 
-@contextlib.contextmanager
-def _timm_log_quiet():
-    "Silence timm's loader log: the keys it reports unexpected are the classifier's, which the features do not use."
-    log = logging.getLogger("timm.models._builder")
-    level = log.level
-    log.setLevel(logging.ERROR)
-    try: yield
-    finally: log.setLevel(level)
-
 @register_backbone("timm:")
 class TimmBackbone(Backbone):
     "Any timm model that supports `features_only`: features `Fk` at stride `2**k`, strides and channels from timm's `feature_info`."
@@ -326,36 +321,6 @@ class TimmBackbone(Backbone):
         except Exception as e:
             raise ValueError(f"timm model {self.model_name!r} cannot be built with {kw}: {type(e).__name__}: {e}") from None
 
-    def _from_hub(self, timm, kw):
-        try: return timm.create_model(self.model_name, pretrained=True, **kw)
-        except Exception as e:
-            cfg = timm.models.get_pretrained_cfg(self.model_name)
-            where = f"https://huggingface.co/{cfg.hf_hub_id}" if cfg is not None and cfg.hf_hub_id else "the Hugging Face hub"
-            first = str(e).strip().splitlines()[0][:200] if str(e).strip() else ""
-            raise RuntimeError(f"could not fetch the pretrained weights of timm model {self.model_name!r} from {where} "
-                               f"({type(e).__name__}: {first}). Without network access, download model.safetensors from that page "
-                               f"on a machine that has it and pass `pretrained_file=PATH` (or `pretrained=False` for random weights)") from None
-
-    def _from_file(self, timm, kw, path):
-        sd = read_weights(path)
-        try:
-            with _timm_log_quiet(): body = timm.create_model(self.model_name, pretrained=True, pretrained_cfg_overlay=dict(state_dict=sd), **kw)
-        except Exception as e:
-            raise ValueError(f"weights file {Path(path)} does not fit timm model {self.model_name!r}: {type(e).__name__}: {str(e)[:300]}") from None
-        for a in ("pretrained_cfg", "default_cfg"):      # timm keeps the overlay in the model's config: drop the tensors
-            c = getattr(body, a, None)
-            if isinstance(c, dict): c.pop("state_dict", None)
-        own = {k: v for k, v in body.state_dict().items() if not k.endswith("num_batches_tracked")}
-        mine = {_norm_key(k): v for k, v in sd.items()}
-        missing = [k for k in own if _norm_key(k) not in mine]
-        unloaded = [k for k, v in own.items() if _norm_key(k) in mine and mine[_norm_key(k)].shape == v.shape
-                    and not torch.equal(v, mine[_norm_key(k)].to(v.dtype))]
-        if missing or unloaded:
-            why = ([f"{len(missing)} tensors of its features are not in it, e.g. {missing[:4]}"] if missing else []) + \
-                  ([f"{len(unloaded)} tensors were not loaded from it (timm >= 1.0 loads a state dict), e.g. {unloaded[:4]}"] if unloaded else [])
-            raise ValueError(f"weights file {Path(path)} does not fit timm model {self.model_name!r}: " + "; ".join(why))
-        return body
-
     def get_n_channels_out(self) -> int: return list(self._channels.values())[-1]
     @property
     def feature_channels(self) -> dict: return dict(self._channels)
@@ -366,6 +331,99 @@ class TimmBackbone(Backbone):
         feats = dict(zip(self._channels, self.body(x)))
         out = feats[list(feats)[-1]]
         return {**feats, "out": out} if return_features else out
+
+# %% ../nbs/02_backbones.ipynb #bb28a002
+@contextlib.contextmanager
+def _timm_log_quiet():
+    "Silence timm's loader log: the keys it reports unexpected are the classifier's, which the features do not use."
+    log = logging.getLogger("timm.models._builder")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try: yield
+    finally: log.setLevel(level)
+
+@patch
+def _from_file(self:TimmBackbone, timm, kw, path):
+    "timm's model with the weights of the file `path`; a `ValueError` naming the file when any tensor of the features is not filled from it."
+    sd = read_weights(path)
+    try:
+        with _timm_log_quiet(): body = timm.create_model(self.model_name, pretrained=True, pretrained_cfg_overlay=dict(state_dict=sd), **kw)
+    except Exception as e:
+        raise ValueError(f"weights file {Path(path)} does not fit timm model {self.model_name!r}: {type(e).__name__}: {str(e)[:300]}") from None
+    for a in ("pretrained_cfg", "default_cfg"):      # timm keeps the overlay in the model's config: drop the tensors
+        c = getattr(body, a, None)
+        if isinstance(c, dict): c.pop("state_dict", None)
+    own = {k: v for k, v in body.state_dict().items() if not k.endswith("num_batches_tracked")}
+    mine = {_norm_key(k): v for k, v in sd.items()}
+    missing = [k for k in own if _norm_key(k) not in mine]
+    unloaded = [k for k, v in own.items() if _norm_key(k) in mine and mine[_norm_key(k)].shape == v.shape
+                and not torch.equal(v, mine[_norm_key(k)].to(v.dtype))]
+    if missing or unloaded:
+        why = ([f"{len(missing)} tensors of its features are not in it, e.g. {missing[:4]}"] if missing else []) + \
+              ([f"{len(unloaded)} tensors were not loaded from it (timm >= 1.0 loads a state dict), e.g. {unloaded[:4]}"] if unloaded else [])
+        raise ValueError(f"weights file {Path(path)} does not fit timm model {self.model_name!r}: " + "; ".join(why))
+    return body
+
+# %% ../nbs/02_backbones.ipynb #bb28a003
+HUB_PROBE_TIMEOUT = 3.0   # seconds to wait for the host of pretrained weights before giving up on it
+
+def weights_url(model_name:str) -> str|None:
+    "Where timm fetches the pretrained weights of `model_name`: its Hugging Face hub page (at huggingface_hub's endpoint), else its URL; None when it has neither."
+    cfg = _import_timm().models.get_pretrained_cfg(model_name)
+    if cfg is None: return None
+    if cfg.hf_hub_id:
+        from huggingface_hub import constants
+        return f"{constants.ENDPOINT.rstrip('/')}/{cfg.hf_hub_id}"
+    return cfg.url or None
+
+def host_unreachable(url:str, timeout:float=HUB_PROBE_TIMEOUT) -> str|None:
+    "Why `url`'s host (or the proxy the environment names for it) takes no TCP connection within `timeout` seconds, or None when it does."
+    u = urlsplit(url)
+    host, port = u.hostname, u.port or (443 if u.scheme == "https" else 80)
+    proxy = urllib.request.getproxies().get(u.scheme)
+    if proxy and not urllib.request.proxy_bypass(host):
+        pu = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        host, port = pu.hostname, pu.port or 80
+    got = []
+    def connect():
+        try: socket.create_connection((host, port), timeout=timeout).close(); got.append(None)
+        except OSError as e: got.append(f"{type(e).__name__}: {e}")
+    t = threading.Thread(target=connect, daemon=True)   # the name lookup has no timeout of its own: the thread bounds it
+    t.start(); t.join(timeout)
+    if not got: return f"{host}:{port} did not answer within {timeout:g} s"
+    return None if got[0] is None else f"{host}:{port} cannot be reached: {got[0]}"
+
+# %% ../nbs/02_backbones.ipynb #bb28a006
+@contextlib.contextmanager
+def _hub_offline(on:bool=True):
+    "huggingface_hub in offline mode for the block (when `on`): weights in its local cache load, nothing is fetched."
+    from huggingface_hub import constants
+    was = constants.HF_HUB_OFFLINE
+    constants.HF_HUB_OFFLINE = was or on
+    try: yield
+    finally: constants.HF_HUB_OFFLINE = was
+
+def _in_torch_cache(url:str) -> bool:
+    "Whether torch.hub (which timm uses for weights at a plain URL) holds the file of `url` already."
+    return (Path(torch.hub.get_dir()) / "checkpoints" / Path(urlsplit(url).path).name).is_file()
+
+@patch
+def _from_hub(self:TimmBackbone, timm, kw):
+    "timm's model with its pretrained weights, downloaded or from the local cache; a one-line `RuntimeError` within seconds when neither works."
+    from huggingface_hub import constants
+    url, offline = weights_url(self.model_name), bool(constants.HF_HUB_OFFLINE)
+    on_hub = url is not None and url.startswith(constants.ENDPOINT.rstrip("/"))
+    down = None if offline or url is None else host_unreachable(url)
+    try:
+        if down and not on_hub and not _in_torch_cache(url): raise ConnectionError(down)   # torch.hub would wait on a plain URL
+        with _hub_offline(down is not None): return timm.create_model(self.model_name, pretrained=True, **kw)
+    except Exception as e:
+        first = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__
+        why = down or ("HF_HUB_OFFLINE is set and the weights are not in the local Hugging Face cache" if offline else f"{type(e).__name__}: {first}")
+        raise RuntimeError(f"could not fetch the pretrained weights of timm model {self.model_name!r} from {url or 'its source'} ({why}). "
+                           f"Download them (model.safetensors on that page) where the network is reachable and pass `pretrained_file=PATH` "
+                           f"(--pretrained-file), set HF_HUB_OFFLINE=1 once they are in the Hugging Face cache, or use `pretrained=False` "
+                           f"(random weights)") from None
 
 # %% ../nbs/02_backbones.ipynb #515e7ab5
 def render_feature_map(image, stage_feats:list, stage:int=1, branch:int=0, channel:int=0) -> Figure:

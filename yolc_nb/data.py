@@ -6,21 +6,24 @@ Docs: https://yolc-nb.github.io/yolc_nb/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #8a8b90ba
 from __future__ import annotations
-import json, math, os, shutil
+import json, math, mmap, os, shutil
 from pathlib import Path
 import numpy as np
 import torch
 from torch.utils.data import Dataset, get_worker_info
+from fastcore.basics import patch
 from .core import atomic_write, cache_dir, fetch_file
 from .geometry import BOX_FORMATS, check_boxes, box_convert, box_area, box_iou, box_intersection, make_meta, to_original, pixel_centroid
 
 # %% auto #0
 __all__ = ['SAHI_COMMIT', 'SHARED_FILES', 'SHARED_DATA_ENV', 'VISDRONE_LOG_SIZE', 'VISDRONE_REF_HEIGHT', 'AITOD_SIZE_CLASSES',
-           'CLASS_STYLES', 'OTHERS_RGB', 'VISDRONE_CLASSES', 'VISDRONE_FIELDS', 'MAX_LAYOUT_SIDE', 'VISDRONE_SCENES',
-           'SYNTHETIC_ENTRIES', 'fetch_shared_data', 'find_shared_data', 'interval_coverage', 'box_coverage',
-           'aitod_size_class', 'render_objects', 'sample_roles', 'SyntheticAerial', 'show_sample', 'preview_figure',
-           'size_histograms', 'collate', 'read_image', 'image_size', 'write_blank_png', 'DetectionDataset',
-           'CocoDetection', 'to_coco', 'VisDroneDET', 'visdrone_line', 'to_visdrone', 'write_synthetic']
+           'CLASS_STYLES', 'MIN_OBJECT_SIDE', 'MIN_OBJECT_EDGE', 'OTHERS_RGB', 'JPEG_SOI', 'JPEG_EOI', 'JPEG_PADDING',
+           'VISDRONE_CLASSES', 'VISDRONE_FIELDS', 'MAX_LAYOUT_SIDE', 'VISDRONE_SCENES', 'SYNTHETIC_ENTRIES',
+           'fetch_shared_data', 'find_shared_data', 'interval_coverage', 'box_coverage', 'aitod_size_class',
+           'render_objects', 'sample_roles', 'SyntheticAerial', 'show_sample', 'preview_figure', 'size_histograms',
+           'collate', 'jpeg_truncation', 'check_jpeg_complete', 'read_image', 'image_size', 'write_blank_png',
+           'DetectionDataset', 'CocoDetection', 'to_coco', 'VisDroneDET', 'visdrone_line', 'to_visdrone',
+           'write_synthetic']
 
 # %% ../nbs/01_data.ipynb #45dc4300
 SAHI_COMMIT = "37ea5564a7b0c9f066a1146c9a5e2bd9da9a13a4"   # obss/sahi: the commit that last changed these three files
@@ -118,8 +121,10 @@ def _ground(rng, H, W):
     return np.clip(img, 0, 1), roads
 
 # %% ../nbs/01_data.ipynb #13dc3cca
-def _sample_layout(rng, H, W, num_classes, clusters, per_cluster, n_background, log_size, roads):
-    "Object boxes (xyxy, float) and labels of one scene: a few dense clusters plus scattered objects."
+MIN_OBJECT_SIDE, MIN_OBJECT_EDGE = 2.0, 1.5   # px: a drawn size below the first, a width or height below the second, is raised to it
+
+def _draw_objects(rng, H, W, num_classes, clusters, per_cluster, n_background, log_size, roads):
+    "Centres [N, 2], `xyxy` boxes [N, 4] and labels [N] of every object drawn for one scene: a few dense clusters plus scattered objects."
     mu, sd = log_size
     n_cl = rng.integers(clusters[0], clusters[1] + 1)
     centres, spreads, counts = [], [], []
@@ -140,16 +145,19 @@ def _sample_layout(rng, H, W, num_classes, clusters, per_cluster, n_background, 
     aspect = np.array([CLASS_STYLES[l % len(CLASS_STYLES)][2] for l in labels])
     aspect = np.where(rng.random(n) < 0.5, aspect, 1 / aspect)  # either orientation
     side = np.exp(rng.normal(mu, sd, n)) * mult
-    side = np.clip(side, 2.0, min(H, W) / 10)
+    side = np.clip(side, MIN_OBJECT_SIDE, min(H, W) / 10)
     w, h = side * np.sqrt(aspect), side / np.sqrt(aspect)
-    w, h = np.maximum(w, 1.5), np.maximum(h, 1.5)
+    w, h = np.maximum(w, MIN_OBJECT_EDGE), np.maximum(h, MIN_OBJECT_EDGE)
     boxes = np.stack([ctr[:, 0] - w / 2, ctr[:, 1] - h / 2, ctr[:, 0] + w / 2, ctr[:, 1] + h / 2], 1)
-    # keep objects whose centre is inside the image and that do not touch an earlier object
+    return ctr, boxes, labels
+
+def _keep_apart(ctr, boxes, labels, H, W):
+    "The objects whose centre is inside the image and that overlap no object kept before them, boxes clipped at the border (float32 boxes, int64 labels)."
     keep = []
     inside = (ctr[:, 0] >= 0) & (ctr[:, 0] < W) & (ctr[:, 1] >= 0) & (ctr[:, 1] < H)
     bt = torch.as_tensor(boxes, dtype=torch.float32)
-    iou = box_iou(bt, bt).numpy() if n else np.zeros((0, 0))
-    for i in range(n):
+    iou = box_iou(bt, bt).numpy() if len(ctr) else np.zeros((0, 0))
+    for i in range(len(ctr)):
         if inside[i] and (not keep or iou[i, keep].max() <= 0): keep.append(i)
     boxes, labels = boxes[keep], labels[keep]
     boxes[:, 0::2] = boxes[:, 0::2].clip(0, W); boxes[:, 1::2] = boxes[:, 1::2].clip(0, H)  # clipped at the border
@@ -199,6 +207,19 @@ def sample_roles(rng, boxes, H, W, ignore_regions=None, others:float=0.0):
     return ignore, role
 
 # %% ../nbs/01_data.ipynb #ee1537e9
+def _check_synthetic(n_images, size, num_classes, clusters, per_cluster, n_background, ignore_regions, others, object_scale):
+    "Raise `ValueError` naming the first argument of `SyntheticAerial` that is out of range."
+    if int(n_images) <= 0: raise ValueError(f"`n_images` must be a positive integer; got {n_images!r}")
+    if len(size) != 2 or min(size) < 32: raise ValueError(f"`size` must be (H, W) with both >= 32; got {size!r}")
+    if not 1 <= int(num_classes) <= len(CLASS_STYLES):
+        raise ValueError(f"`num_classes` must be in 1..{len(CLASS_STYLES)}; got {num_classes!r}")
+    for nm, r in (("clusters", clusters), ("per_cluster", per_cluster), ("n_background", n_background), ("ignore_regions", ignore_regions or (0, 0))):
+        if len(r) != 2 or r[0] < 0 or r[1] < r[0]: raise ValueError(f"`{nm}` must be a range (lo, hi) with 0 <= lo <= hi; got {r!r}")
+    if not 0 <= others <= 1: raise ValueError(f"`others` must be a share in [0, 1]; got {others!r}")
+    if object_scale is not None and (isinstance(object_scale, bool) or not isinstance(object_scale, (int, float, np.integer, np.floating))
+                                     or not 0 < object_scale < math.inf):
+        raise ValueError(f"`object_scale` must be a positive number (a size multiplier; None: VisDrone sizes scaled to the image); got {object_scale!r}")
+
 class SyntheticAerial(Dataset):
     "Deterministic aerial-like scenes with tiny objects, mostly in a few dense clusters."
     def __init__(self, n_images:int, size=(512, 512), num_classes:int=3, seed:int=0,
@@ -206,16 +227,7 @@ class SyntheticAerial(Dataset):
                  ignore_regions=None, # (lo, hi): ignored regions per scene (objects mostly inside one are drawn, not annotated)
                  others:float=0.0, # share of objects drawn as 'others' (VisDrone category 11), not annotated
                 ):
-        if int(n_images) <= 0: raise ValueError(f"`n_images` must be a positive integer; got {n_images!r}")
-        if len(size) != 2 or min(size) < 32: raise ValueError(f"`size` must be (H, W) with both >= 32; got {size!r}")
-        if not 1 <= int(num_classes) <= len(CLASS_STYLES):
-            raise ValueError(f"`num_classes` must be in 1..{len(CLASS_STYLES)}; got {num_classes!r}")
-        for nm, r in (("clusters", clusters), ("per_cluster", per_cluster), ("n_background", n_background), ("ignore_regions", ignore_regions or (0, 0))):
-            if len(r) != 2 or r[0] < 0 or r[1] < r[0]: raise ValueError(f"`{nm}` must be a range (lo, hi) with 0 <= lo <= hi; got {r!r}")
-        if not 0 <= others <= 1: raise ValueError(f"`others` must be a share in [0, 1]; got {others!r}")
-        if object_scale is not None and (isinstance(object_scale, bool) or not isinstance(object_scale, (int, float, np.integer, np.floating))
-                                         or not 0 < object_scale < math.inf):
-            raise ValueError(f"`object_scale` must be a positive number (a size multiplier; None: VisDrone sizes scaled to the image); got {object_scale!r}")
+        _check_synthetic(n_images, size, num_classes, clusters, per_cluster, n_background, ignore_regions, others, object_scale)
         self.n_images, self.size, self.num_classes, self.seed = int(n_images), (int(size[0]), int(size[1])), int(num_classes), int(seed)
         self.clusters, self.per_cluster, self.n_background = clusters, per_cluster, n_background
         self.ignore_regions, self.others, self.layouts = ignore_regions, float(others), None
@@ -233,42 +245,54 @@ class SyntheticAerial(Dataset):
 
     def __len__(self): return self.n_images
 
-    def layout(self, idx:int):
-        "Boxes, labels, ground image (numpy) of scene `idx`, before objects are drawn."
-        rng = np.random.default_rng([self.seed, idx])
-        if self.layouts is not None:
-            r = self.layouts.records[idx]
-            return (np.asarray(r["boxes"], np.float32).reshape(-1, 4), np.asarray(r["labels"], np.int64),
-                    _ground(rng, r["height"], r["width"])[0])
-        H, W = self.size
-        ground, roads = _ground(rng, H, W)
-        log_size = (VISDRONE_LOG_SIZE[0] + math.log(self.object_scale), VISDRONE_LOG_SIZE[1])
-        boxes, labels = _sample_layout(rng, H, W, self.num_classes, self.clusters, self.per_cluster,
-                                       self.n_background, log_size, roads)
-        return boxes, labels, ground
-
-    def scene(self, idx:int) -> dict:
-        "Everything drawn in scene `idx`: a sample dict whose `boxes`/`labels` hold every object, plus each one's `role` (0 annotated, 1 'others', 2 ignored)."
-        if not -len(self) <= idx < len(self): raise IndexError(f"index {idx} out of range for {len(self)} images")
-        idx = idx % len(self)
-        boxes, labels, ground = self.layout(idx)
-        H, W = ground.shape[:2]
-        if self.layouts is not None:
-            ignore, role = np.asarray(self.layouts.records[idx]["ignore_boxes"], np.float32).reshape(-1, 4), np.zeros(len(boxes), np.int64)
-        else: ignore, role = sample_roles(np.random.default_rng([self.seed, idx, 1]), boxes, H, W, self.ignore_regions, self.others)
-        img = torch.from_numpy(np.ascontiguousarray(ground.transpose(2, 0, 1)))
-        img = render_objects(img, boxes, labels, others=role == 1).clamp(0, 1)
-        return dict(image=img, boxes=torch.from_numpy(boxes), labels=torch.from_numpy(labels), image_id=idx,
-                    ignore_boxes=torch.from_numpy(ignore), meta=make_meta(H, W), role=torch.from_numpy(role))
-
-    def __getitem__(self, idx:int) -> dict:
-        s = self.scene(idx)
-        keep = s.pop("role") == 0
-        return s | dict(boxes=s["boxes"][keep], labels=s["labels"][keep])
-
     def __repr__(self):
         if self.layouts is not None: return f"SyntheticAerial.from_layouts({self.layouts!r}, seed={self.seed})"
         return f"SyntheticAerial(n_images={self.n_images}, size={self.size}, num_classes={self.num_classes}, seed={self.seed})"
+
+# %% ../nbs/01_data.ipynb #da28a004
+@patch
+def drawn(self:SyntheticAerial, idx:int):
+    "Centres, `xyxy` boxes, labels and ground image (numpy) of every object drawn for scene `idx`, before `layout` drops those that overlap."
+    if self.layouts is not None: raise ValueError("`drawn` is for generated scenes; a scene of `from_layouts` draws its layout's boxes as they are")
+    rng = np.random.default_rng([self.seed, idx])
+    H, W = self.size
+    ground, roads = _ground(rng, H, W)
+    log_size = (VISDRONE_LOG_SIZE[0] + math.log(self.object_scale), VISDRONE_LOG_SIZE[1])
+    ctr, boxes, labels = _draw_objects(rng, H, W, self.num_classes, self.clusters, self.per_cluster, self.n_background, log_size, roads)
+    return ctr, boxes, labels, ground
+
+@patch
+def layout(self:SyntheticAerial, idx:int):
+    "Boxes, labels, ground image (numpy) of scene `idx`, before objects are drawn: the drawn objects that overlap no earlier one."
+    if self.layouts is not None:
+        r = self.layouts.records[idx]
+        return (np.asarray(r["boxes"], np.float32).reshape(-1, 4), np.asarray(r["labels"], np.int64),
+                _ground(np.random.default_rng([self.seed, idx]), r["height"], r["width"])[0])
+    ctr, boxes, labels, ground = self.drawn(idx)
+    return (*_keep_apart(ctr, boxes, labels, *ground.shape[:2]), ground)
+
+# %% ../nbs/01_data.ipynb #da28a007
+@patch
+def scene(self:SyntheticAerial, idx:int) -> dict:
+    "Everything drawn in scene `idx`: a sample dict whose `boxes`/`labels` hold every object, plus each one's `role` (0 annotated, 1 'others', 2 ignored)."
+    if not -len(self) <= idx < len(self): raise IndexError(f"index {idx} out of range for {len(self)} images")
+    idx = idx % len(self)
+    boxes, labels, ground = self.layout(idx)
+    H, W = ground.shape[:2]
+    if self.layouts is not None:
+        ignore, role = np.asarray(self.layouts.records[idx]["ignore_boxes"], np.float32).reshape(-1, 4), np.zeros(len(boxes), np.int64)
+    else: ignore, role = sample_roles(np.random.default_rng([self.seed, idx, 1]), boxes, H, W, self.ignore_regions, self.others)
+    img = torch.from_numpy(np.ascontiguousarray(ground.transpose(2, 0, 1)))
+    img = render_objects(img, boxes, labels, others=role == 1).clamp(0, 1)
+    return dict(image=img, boxes=torch.from_numpy(boxes), labels=torch.from_numpy(labels), image_id=idx,
+                ignore_boxes=torch.from_numpy(ignore), meta=make_meta(H, W), role=torch.from_numpy(role))
+
+@patch
+def __getitem__(self:SyntheticAerial, idx:int) -> dict:
+    "Sample `idx`: the scene with its annotated objects only."
+    s = self.scene(idx)
+    keep = s.pop("role") == 0
+    return s | dict(boxes=s["boxes"][keep], labels=s["labels"][keep])
 
 # %% ../nbs/01_data.ipynb #17dd0a28
 def show_sample(sample:dict, ax=None, class_names=None, title=None, lw=0.8):
@@ -302,17 +326,22 @@ def preview_figure(ds, n:int=4, ncols:int=4, size:float=3.2):
     return fig
 
 # %% ../nbs/01_data.ipynb #9e946ea3
-def size_histograms(synthetic_ds, real_boxes=None, n:int=16, ax=None):
-    "Histogram of sqrt(box area) of `n` synthetic scenes next to real boxes ([N,4] xyxy), on a log axis."
+def size_histograms(synthetic_ds, real_boxes=None, n:int=16, ax=None,
+                    rescale:bool=True, # divide the synthetic sizes by the set's `object_scale`: VisDrone's scale (images 1,050 px high)
+                   ):
+    "Histogram of sqrt(box area) of the first `n` scenes of `synthetic_ds` beside real boxes ([N,4] xyxy), each bar a share of its set, on a log axis."
     import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(6, 3.2))
+    if ax is None: _, ax = plt.subplots(figsize=(6, 3.4))
     syn = torch.cat([torch.from_numpy(synthetic_ds.layout(i)[0]) for i in range(min(n, len(synthetic_ds)))])
+    k = 1 / synthetic_ds.object_scale if rescale and synthetic_ds.layouts is None else 1.0
     bins = np.geomspace(1, 256, 33)
-    ax.hist(box_area(syn).sqrt().numpy(), bins=bins, density=True, alpha=0.6, label=f"synthetic {synthetic_ds.size[0]} px high")
-    if real_boxes is not None:
-        ax.hist(box_area(real_boxes).sqrt().numpy(), bins=bins, density=True, alpha=0.6, label="VisDrone2019 (real)")
+    def bars(s, **kw): ax.hist(s, bins=bins, weights=np.full(len(s), 1 / max(len(s), 1)), alpha=0.6, **kw)
+    name = "synthetic" + (f", {synthetic_ds.size[0]} px images" if synthetic_ds.size else "") + (f", sizes x {k:.2f}" if k != 1 else "")
+    bars(box_area(syn).sqrt().numpy() * k, label=name)
+    if real_boxes is not None: bars(box_area(real_boxes).sqrt().numpy(), label="VisDrone2019 (real)")
+    ax.axvline(MIN_OBJECT_SIDE * k, color="tab:red", lw=1, ls="--", label=f"size floor ({MIN_OBJECT_SIDE:g} px drawn)")
     for v in (8, 16, 32): ax.axvline(v, color="k", lw=0.6, ls=":")
-    ax.set_xscale("log"); ax.set_xlabel("sqrt(box area) [px]"); ax.set_ylabel("density"); ax.legend(fontsize=8)
+    ax.set_xscale("log"); ax.set_xlabel("sqrt(box area) [px]"); ax.set_ylabel("share of boxes"); ax.legend(loc="upper right", fontsize=9)
     return ax
 
 # %% ../nbs/01_data.ipynb #826c1544
@@ -336,18 +365,57 @@ def collate(samples:list[dict], pad_to:int=1) -> dict:
         if k != "image": out[k] = metas if k == "meta" else [s[k] for s in samples]
     return out
 
+# %% ../nbs/01_data.ipynb #da28b002
+JPEG_SOI, JPEG_EOI = b"\xff\xd8\xff", b"\xff\xd9"   # a JPEG starts with start-of-image (and another marker), ends with end-of-image
+JPEG_PADDING = b"\x00 \t\r\n"                        # what some writers append after the end-of-image marker
+
+def _jpeg_scan_start(b) -> int|None:
+    "Offset of the first start-of-scan marker FF DA in JPEG bytes `b`, found by skipping the length-prefixed header segments; None when they run out first."
+    i = 2
+    while i + 4 <= len(b) and b[i] == 0xFF:
+        m = b[i + 1]
+        if m == 0xDA: return i
+        if m == 0xFF: i += 1                                   # a fill byte before a marker
+        elif m == 0x01 or 0xD0 <= m <= 0xD8: i += 2            # markers without a length field
+        else: i += 2 + int.from_bytes(b[i + 2:i + 4], "big")
+    return None
+
+def jpeg_truncation(b) -> str|None:
+    "Why the bytes `b` (bytes or mmap) of a JPEG file are truncated, or None when they are whole or not a JPEG."
+    if b[:3] != JPEG_SOI: return None
+    tail = b[-65536:]
+    end = tail.rstrip(JPEG_PADDING)
+    if not end and len(b) > len(tail): tail = b[:]; end = tail.rstrip(JPEG_PADDING)   # more padding than that: look further back
+    if end.endswith(JPEG_EOI): return None
+    sos = _jpeg_scan_start(b)
+    if sos is not None and b.find(JPEG_EOI, sos) >= 0: return None         # the image ends; other data follows it
+    pad = len(tail) - len(end)
+    return (f"no end-of-image marker FF D9: its data ends with {' '.join(f'{v:02X}' for v in end[-2:]) or 'nothing'}"
+            + (f", then {pad} bytes of padding" if pad else ""))
+
+def check_jpeg_complete(path, data=None) -> None:
+    "Raise `ValueError` naming `path` when it is a truncated JPEG (`jpeg_truncation`); `data`: its bytes when already read, else the file's end is read."
+    p = Path(path)
+    if data is None:
+        with open(p, "rb") as f:
+            if f.read(3) != JPEG_SOI: return
+            with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m: why, n = jpeg_truncation(m), len(m)
+    else: why, n = jpeg_truncation(data), len(data)
+    if why: raise ValueError(f"image file {p} is a truncated JPEG ({why}; the file is {n:,} bytes): re-download or re-export it")
+
 # %% ../nbs/01_data.ipynb #da7a0010
 def read_image(path, # an image file OpenCV can decode (PNG, JPEG, ...)
                shared:bool=False, # allocate the tensor in shared memory (a DataLoader worker that sends it on as it is)
                dtype=torch.float32, # torch.float32: values in 0..1; torch.uint8: the bytes as they are (4x less memory)
               ) -> torch.Tensor: # [3, H, W], RGB
-    "The pixels of an image file; `FileNotFoundError` when it is missing, `ValueError` when it is not a readable image."
+    "The pixels of an image file; `FileNotFoundError` when it is missing, `ValueError` when it is not a readable image or a truncated JPEG."
     if dtype not in (torch.float32, torch.uint8): raise ValueError(f"`dtype` must be torch.float32 or torch.uint8; got {dtype}")
     import cv2
     p = Path(path)
     if not p.is_file(): raise FileNotFoundError(f"image file not found: {p}")
-    data = np.fromfile(p, np.uint8)          # not cv2.imread: OpenCV's own file access crashes on a name that is not UTF-8
-    im = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    data = p.read_bytes()                    # not cv2.imread: OpenCV's own file access crashes on a name that is not UTF-8
+    check_jpeg_complete(p, data)
+    im = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) if data else None
     if im is None: raise ValueError(f"{p} is not a readable image (OpenCV could not decode it)")
     rgb = torch.from_numpy(np.ascontiguousarray(im[..., ::-1].transpose(2, 0, 1)))   # BGR -> RGB planes, one copy
     if dtype == torch.uint8: return rgb.share_memory_() if shared else rgb
@@ -357,10 +425,11 @@ def read_image(path, # an image file OpenCV can decode (PNG, JPEG, ...)
 
 # %% ../nbs/01_data.ipynb #aeada114
 def image_size(path) -> tuple[int, int]:
-    "(H, W) of an image file as `read_image` decodes it, from the header only; `FileNotFoundError` / `ValueError` as `read_image`."
+    "(H, W) of an image file as `read_image` decodes it, from the header (and a JPEG's end, `check_jpeg_complete`); `FileNotFoundError` / `ValueError` as `read_image`."
     from PIL import Image, UnidentifiedImageError
     p = Path(path)
     if not p.is_file(): raise FileNotFoundError(f"image file not found: {p}")
+    check_jpeg_complete(p)
     limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None   # no pixels are decoded: a huge image is measured, not refused
     try:
         with Image.open(p) as im: (W, H), turn = im.size, im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
@@ -454,7 +523,7 @@ def _coco_categories(cats, path):
     return ids, [cats[first[cid]].get("name", f"category_{cid}") for cid in ids]
 
 def _coco_images(images, path, image_dir=None) -> dict:
-    "One record per image, by image id: size, file name, empty box lists; the image file must exist when `image_dir` is given."
+    "One record per image, by image id: size, file name, empty box lists; the image file must exist (and a JPEG be whole) when `image_dir` is given."
     recs, first = {}, {}
     for i, im in enumerate(images):
         iid = im.get("id") if isinstance(im, dict) else None
@@ -467,8 +536,9 @@ def _coco_images(images, path, image_dir=None) -> dict:
         if not (W > 0 and H > 0): raise ValueError(f"{where} has non-positive size {W}x{H}")
         if not isinstance(fn, str) or Path(fn).is_absolute() or ".." in Path(fn).parts:
             raise ValueError(f"{where}: 'file_name' must be a path inside the image folder (relative, without '..'); got {fn!r}")
-        if image_dir is not None and not (Path(image_dir) / str(fn)).is_file():
-            raise ValueError(f"{where}: image file {Path(image_dir) / str(fn)} not found")
+        if image_dir is not None:
+            if not (Path(image_dir) / str(fn)).is_file(): raise ValueError(f"{where}: image file {Path(image_dir) / str(fn)} not found")
+            check_jpeg_complete(Path(image_dir) / str(fn))
         first[iid] = i
         recs[iid] = dict(image_id=iid, file_name=fn, height=int(H), width=int(W), boxes=[], labels=[], ignore_boxes=[])
     return recs

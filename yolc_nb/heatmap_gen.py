@@ -156,6 +156,8 @@ def _box_geometry(boxes, output_size, down_ratio, min_overlap):
     ct = torch.stack([(x1 + x2) / 2, (y1 + y2) / 2], -1)
     return w, h, valid, radius, ct, ct.long()
 
+
+# %% ../nbs/04_heatmap_gen.ipynb #hm28a004
 def centernet_targets_batch(boxes_list, labels_list, num_classes:int, output_size, down_ratio:float=4,
                             min_overlap:float=0.3, max_objs:int|None=None) -> dict:
     "CenterNet targets for a list of images: `heatmap` [B, C, h, w]; `wh`, `offset` [B, M, 2]; `ind`, `mask` [B, M]."
@@ -204,6 +206,7 @@ def centernet_targets(boxes, labels, num_classes:int, output_size, down_ratio:fl
     "CenterNet targets of one image: `heatmap` [C, h, w], `wh` [M, 2], `offset` [M, 2], `ind` [M], `mask` [M] (M = number of boxes)."
     out = centernet_targets_batch([boxes], [labels], num_classes, output_size, down_ratio, min_overlap)
     return {k: v[0] for k, v in out.items()}
+
 
 # %% ../nbs/04_heatmap_gen.ipynb #99849bdc
 def window_max(heat:torch.Tensor, kernel:int=3) -> torch.Tensor:
@@ -383,7 +386,7 @@ def target_stats(boxes, labels, image_size, down_ratio:float=4, min_overlap:floa
                 colliding=int((cnt[inv] > 1).sum()), shared_cells=int((cnt > 1).sum()))
 
 # %% ../nbs/04_heatmap_gen.ipynb #097d8717
-def render_heatmap(sample:dict, sigma:float=2.0, min_overlap:float=0.3, cls:int=0, down_ratio:int=4, size:float=3.0):
+def render_heatmap(sample:dict, sigma:float=2.0, min_overlap:float=0.3, cls:int=0, down_ratio:int=4, size:float=3.4):
     "Figure: the sample with class-`cls` boxes, its keypoint heatmap (`sigma`) and its CenterNet target at `down_ratio` (`min_overlap`)."
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
@@ -397,7 +400,7 @@ def render_heatmap(sample:dict, sigma:float=2.0, min_overlap:float=0.3, cls:int=
     cn = centernet_targets(boxes, labels, max(nc, cls + 1), (oh, ow), down_ratio, min_overlap)["heatmap"][cls]
     st = target_stats(boxes[sel], labels[sel], (H, W), down_ratio, min_overlap)
     img = sample["image"].permute(1, 2, 0).clamp(0, 1).numpy() if sample.get("image") is not None else np.full((H, W, 3), 0.9)
-    fig, axs = plt.subplots(1, 3, figsize=(3 * size, size * H / W + 0.4))
+    fig, axs = plt.subplots(1, 3, figsize=(3 * size, size * H / W + 0.7))
     ext = (0, W, H, 0)                                                    # pixel i covers [i, i+1), as the boxes
     for ax in axs: ax.imshow(img, extent=ext); ax.set_xticks([]); ax.set_yticks([])
     for x1, y1, x2, y2 in boxes[sel].tolist():
@@ -406,10 +409,10 @@ def render_heatmap(sample:dict, sigma:float=2.0, min_overlap:float=0.3, cls:int=
     axs[2].imshow(np.ma.masked_less(cn.numpy(), 1e-3), cmap="plasma", alpha=0.85, vmin=0, vmax=1, interpolation="nearest",
                   extent=(0, ow * down_ratio, oh * down_ratio, 0))
     axs[2].set_xlim(ext[:2]); axs[2].set_ylim(ext[2:])
-    axs[0].set_title(f"class {cls}: {int(sel.sum())} boxes", fontsize=8)
-    axs[1].set_title(f"keypoint target, stride 1, sigma={sigma:.1f}", fontsize=8)
-    axs[2].set_title(f"CenterNet, stride {down_ratio}, o={min_overlap:.2f}: {st['single_pixel']} single-px, "
-                     f"{st['colliding']} colliding", fontsize=8)
+    axs[0].set_title(f"class {cls}: {int(sel.sum())} boxes", fontsize=9)
+    axs[1].set_title(f"keypoint target, stride 1\nsigma={sigma:.1f}", fontsize=9)
+    axs[2].set_title(f"CenterNet, stride {down_ratio}, o={min_overlap:.2f}\n{st['single_pixel']} single-px, "
+                     f"{st['colliding']} colliding", fontsize=9)
     fig.tight_layout()
     plt.close(fig)
     return fig

@@ -1,4 +1,4 @@
-"""The skip-connection decoder that turns queries into full-resolution heatmaps, the necks that bring any backbone to one stride-4 map (the kit's `StrideNeck`, and HRNetV2's `HRFPN` as YOLC uses it), an FPN and FCOS-style heads: every size derived from the inputs, and what each one costs in parameters, multiply-accumulates and memory.
+"""The necks that bring any backbone to the one stride-4 map YOLC's heads read (the kit's `StrideNeck`, and HRNetV2's `HRFPN` as YOLC uses it), the counters of parameters, multiply-accumulates and memory the kit measures with, and, in an appendix, decoders, an FPN and FCOS-style heads that the detector does not use.
 
 Docs: https://yolc-nb.github.io/yolc_nb/necks_heads.html.md"""
 
@@ -16,9 +16,120 @@ from .core import check_int, int_pair, shape_str
 from .backbones import tensors_of, count_parameters, conv_bn, ConvBlock, DecoderStage, LightHRNet, UNet
 
 # %% auto #0
-__all__ = ['NECKS', 'QueryToSpatial', 'MultiScaleDecoder', 'SimpleDecoder', 'StrideNeck', 'HRFPN', 'build_neck',
-           'decoder_memory_table', 'memory_totals', 'measure_module_outputs', 'measure_saved_activations', 'count_macs',
+__all__ = ['NECKS', 'StrideNeck', 'HRFPN', 'build_neck', 'count_macs', 'measure_module_outputs', 'measure_saved_activations',
+           'QueryToSpatial', 'MultiScaleDecoder', 'SimpleDecoder', 'decoder_memory_table', 'memory_totals',
            'plot_memory_table', 'ClassificationHead', 'DetectionHead', 'FPN', 'parameter_table', 'default_modules']
+
+# %% ../nbs/03_necks_heads.ipynb #31d3de3c
+def _neck_levels(feature_channels:dict, out_stride:int) -> list[int]:
+    "The levels `k` (of `Fk`) a stride-`out_stride` neck reads, deepest first; `ValueError` saying what is missing."
+    if not isinstance(out_stride, int) or out_stride < 2 or out_stride & (out_stride - 1):
+        raise ValueError(f"`out_stride` must be a power of 2 >= 2; got {out_stride!r}")
+    if not isinstance(feature_channels, dict) or not all(isinstance(k, str) and k[:1] == "F" and k[1:].isdigit() for k in feature_channels):
+        raise ValueError(f"`feature_channels` must be a dict {{'F1': C1, 'F2': C2, ...}}; got {feature_channels!r}")
+    levels = sorted(int(k[1:]) for k in feature_channels)
+    target = out_stride.bit_length() - 1
+    if target not in levels or levels[-1] - target + 1 != len([l for l in levels if l >= target]):
+        raise ValueError(f"`feature_channels` must hold F{target} (stride {out_stride}) and every level below it "
+                         f"down to the deepest; got {sorted(feature_channels)}")
+    return list(range(levels[-1], target - 1, -1))
+
+def _check_levels(features, levels:list, feature_channels:dict):
+    "`ValueError` unless `features` holds every `F{l}` of `levels` (deepest first) with its channels, each twice the size of the one before."
+    prev = None
+    for l in levels:
+        t, c = features.get(f"F{l}") if isinstance(features, dict) else None, feature_channels[f"F{l}"]
+        if not isinstance(t, torch.Tensor) or t.ndim != 4 or t.shape[1] != c or \
+           (prev is not None and tuple(t.shape[-2:]) != (2 * prev[0], 2 * prev[1])):
+            want = "H, W" if prev is None else f"{2 * prev[0]}, {2 * prev[1]}"
+            raise ValueError(f"`features['F{l}']` must be [B, {c}, {want}] (twice the size of F{l + 1}); got {shape_str(t)}")
+        prev = t.shape[-2:]
+
+class StrideNeck(nn.Module):
+    "Backbone features {F1: stride 2, F2: stride 4, ...} -> one map [B, out_channels, H/out_stride, W/out_stride]."
+    def __init__(self, feature_channels:dict, out_channels:int=64, out_stride:int=4):
+        super().__init__()
+        check_int(out_channels, "out_channels")
+        self.levels = _neck_levels(feature_channels, out_stride)   # deepest first
+        self.feature_channels, self.out_channels, self.out_stride = dict(feature_channels), out_channels, out_stride
+        self.lift = ConvBlock(feature_channels[f"F{self.levels[0]}"], out_channels)
+        self.stages = nn.ModuleList(DecoderStage(out_channels, feature_channels[f"F{l}"], out_channels) for l in self.levels[1:])
+
+    def forward(self, features:dict) -> torch.Tensor:
+        _check_levels(features, self.levels, self.feature_channels)
+        x = self.lift(features[f"F{self.levels[0]}"])
+        for stage, l in zip(self.stages, self.levels[1:]): x = stage(x, features[f"F{l}"])
+        return x
+
+# %% ../nbs/03_necks_heads.ipynb #d149a9cb
+def _caffe2_xavier(conv:nn.Conv2d) -> nn.Conv2d:
+    "Uniform weights of variance 1/fan_in (Caffe2's 'Xavier', as mmcv's `caffe2_xavier_init`), zero bias."
+    nn.init.kaiming_uniform_(conv.weight, a=1)
+    if conv.bias is not None: nn.init.zeros_(conv.bias)
+    return conv
+
+class HRFPN(nn.Module):
+    "HRNetV2p's neck: levels from stride `out_stride` down, upsampled to it, concatenated, 1x1 conv to `out_channels` (then a 3x3 conv)."
+    def __init__(self, feature_channels:dict, out_channels:int=256, out_stride:int=4, out_conv:bool=True):
+        super().__init__()
+        check_int(out_channels, "out_channels")
+        self.levels = _neck_levels(feature_channels, out_stride)   # deepest first
+        self.feature_channels, self.out_channels, self.out_stride = dict(feature_channels), out_channels, out_stride
+        self.reduce = _caffe2_xavier(nn.Conv2d(sum(feature_channels[f"F{l}"] for l in self.levels), out_channels, 1))
+        self.out_conv = _caffe2_xavier(nn.Conv2d(out_channels, out_channels, 3, padding=1)) if out_conv else nn.Identity()
+
+    def forward(self, features:dict) -> torch.Tensor:
+        _check_levels(features, self.levels, self.feature_channels)
+        top = features[f"F{self.levels[-1]}"]                       # the stride-`out_stride` level, kept as it is
+        ups = [F.interpolate(features[f"F{l}"], size=top.shape[-2:], mode="bilinear", align_corners=False) for l in self.levels[-2::-1]]
+        return self.out_conv(self.reduce(torch.cat([top] + ups, 1)))
+
+NECKS = {"StrideNeck": StrideNeck, "HRFPN": HRFPN}
+
+def build_neck(name:str, feature_channels:dict, out_channels:int, out_stride:int=4) -> nn.Module:
+    "A new neck of `NECKS` by name; `KeyError` listing the names if unknown."
+    if name not in NECKS: raise KeyError(f"unknown neck {name!r}; known: {sorted(NECKS)}")
+    return NECKS[name](feature_channels, out_channels, out_stride)
+
+# %% ../nbs/03_necks_heads.ipynb #aa7a5311
+def _deform_conv_flop(x_shape, w_shape, *args, out_shape=None, **kwargs) -> int:
+    "FLOPs of `torchvision::deform_conv2d` (input, weight, ...) as the convolution it computes; the bilinear sampling is not counted."
+    return 2 * out_shape[0] * math.prod(out_shape[2:]) * math.prod(w_shape)
+
+def count_macs(model:nn.Module, *inputs) -> int:
+    "Multiply-accumulates of one forward pass (no grad): convolutions, transposed convolutions, matmuls, deformable convolutions."
+    custom = {}
+    try: custom[torch.ops.torchvision.deform_conv2d] = _deform_conv_flop
+    except (AttributeError, RuntimeError): pass          # torchvision not loaded: its operator cannot run either
+    with torch.no_grad(), FlopCounterMode(display=False, custom_mapping=custom) as counter: model(*inputs)
+    return counter.get_total_flops() // 2
+
+# %% ../nbs/03_necks_heads.ipynb #366eb197
+def measure_module_outputs(model:nn.Module, names:list[str], *inputs) -> dict[str, int]:
+    "Bytes returned by each named submodule during one forward pass (measured with forward hooks)."
+    sizes, handles = {}, []
+    def hook(name):
+        def _h(mod, args, out): sizes[name] = sum(t.numel() * t.element_size() for t in tensors_of(out))
+        return _h
+    try:
+        for n in names: handles.append(model.get_submodule(n).register_forward_hook(hook(n)))
+        with torch.no_grad(): model(*inputs)
+    finally:
+        for h in handles: h.remove()
+    return sizes
+
+def _storage_id(t:torch.Tensor) -> int: return t.untyped_storage()._cdata   # one id per storage, also on `meta` (where data_ptr() is 0)
+
+def measure_saved_activations(model:nn.Module, *inputs) -> int:
+    "Bytes of the distinct non-parameter tensors autograd saves for backward during one forward pass (any device, `meta` included)."
+    params = {_storage_id(p) for p in model.parameters()}
+    seen = {}
+    def pack(t):
+        if _storage_id(t) not in params: seen[_storage_id(t)] = t.untyped_storage().nbytes()
+        return t
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        model(*inputs)
+    return sum(seen.values())
 
 # %% ../nbs/03_necks_heads.ipynb #6d27caa0
 class QueryToSpatial(nn.Module):
@@ -100,77 +211,6 @@ class SimpleDecoder(nn.Module):
         x = self.up3(x, features["F2"])
         return self.final(self.up4(x, features["F1"]))
 
-# %% ../nbs/03_necks_heads.ipynb #31d3de3c
-def _neck_levels(feature_channels:dict, out_stride:int) -> list[int]:
-    "The levels `k` (of `Fk`) a stride-`out_stride` neck reads, deepest first; `ValueError` saying what is missing."
-    if not isinstance(out_stride, int) or out_stride < 2 or out_stride & (out_stride - 1):
-        raise ValueError(f"`out_stride` must be a power of 2 >= 2; got {out_stride!r}")
-    if not isinstance(feature_channels, dict) or not all(isinstance(k, str) and k[:1] == "F" and k[1:].isdigit() for k in feature_channels):
-        raise ValueError(f"`feature_channels` must be a dict {{'F1': C1, 'F2': C2, ...}}; got {feature_channels!r}")
-    levels = sorted(int(k[1:]) for k in feature_channels)
-    target = out_stride.bit_length() - 1
-    if target not in levels or levels[-1] - target + 1 != len([l for l in levels if l >= target]):
-        raise ValueError(f"`feature_channels` must hold F{target} (stride {out_stride}) and every level below it "
-                         f"down to the deepest; got {sorted(feature_channels)}")
-    return list(range(levels[-1], target - 1, -1))
-
-def _check_levels(features, levels:list, feature_channels:dict):
-    "`ValueError` unless `features` holds every `F{l}` of `levels` (deepest first) with its channels, each twice the size of the one before."
-    prev = None
-    for l in levels:
-        t, c = features.get(f"F{l}") if isinstance(features, dict) else None, feature_channels[f"F{l}"]
-        if not isinstance(t, torch.Tensor) or t.ndim != 4 or t.shape[1] != c or \
-           (prev is not None and tuple(t.shape[-2:]) != (2 * prev[0], 2 * prev[1])):
-            want = "H, W" if prev is None else f"{2 * prev[0]}, {2 * prev[1]}"
-            raise ValueError(f"`features['F{l}']` must be [B, {c}, {want}] (twice the size of F{l + 1}); got {shape_str(t)}")
-        prev = t.shape[-2:]
-
-class StrideNeck(nn.Module):
-    "Backbone features {F1: stride 2, F2: stride 4, ...} -> one map [B, out_channels, H/out_stride, W/out_stride]."
-    def __init__(self, feature_channels:dict, out_channels:int=64, out_stride:int=4):
-        super().__init__()
-        check_int(out_channels, "out_channels")
-        self.levels = _neck_levels(feature_channels, out_stride)   # deepest first
-        self.feature_channels, self.out_channels, self.out_stride = dict(feature_channels), out_channels, out_stride
-        self.lift = ConvBlock(feature_channels[f"F{self.levels[0]}"], out_channels)
-        self.stages = nn.ModuleList(DecoderStage(out_channels, feature_channels[f"F{l}"], out_channels) for l in self.levels[1:])
-
-    def forward(self, features:dict) -> torch.Tensor:
-        _check_levels(features, self.levels, self.feature_channels)
-        x = self.lift(features[f"F{self.levels[0]}"])
-        for stage, l in zip(self.stages, self.levels[1:]): x = stage(x, features[f"F{l}"])
-        return x
-
-# %% ../nbs/03_necks_heads.ipynb #d149a9cb
-def _caffe2_xavier(conv:nn.Conv2d) -> nn.Conv2d:
-    "Uniform weights of variance 1/fan_in (Caffe2's 'Xavier', as mmcv's `caffe2_xavier_init`), zero bias."
-    nn.init.kaiming_uniform_(conv.weight, a=1)
-    if conv.bias is not None: nn.init.zeros_(conv.bias)
-    return conv
-
-class HRFPN(nn.Module):
-    "HRNetV2p's neck: levels from stride `out_stride` down, upsampled to it, concatenated, 1x1 conv to `out_channels` (then a 3x3 conv)."
-    def __init__(self, feature_channels:dict, out_channels:int=256, out_stride:int=4, out_conv:bool=True):
-        super().__init__()
-        check_int(out_channels, "out_channels")
-        self.levels = _neck_levels(feature_channels, out_stride)   # deepest first
-        self.feature_channels, self.out_channels, self.out_stride = dict(feature_channels), out_channels, out_stride
-        self.reduce = _caffe2_xavier(nn.Conv2d(sum(feature_channels[f"F{l}"] for l in self.levels), out_channels, 1))
-        self.out_conv = _caffe2_xavier(nn.Conv2d(out_channels, out_channels, 3, padding=1)) if out_conv else nn.Identity()
-
-    def forward(self, features:dict) -> torch.Tensor:
-        _check_levels(features, self.levels, self.feature_channels)
-        top = features[f"F{self.levels[-1]}"]                       # the stride-`out_stride` level, kept as it is
-        ups = [F.interpolate(features[f"F{l}"], size=top.shape[-2:], mode="bilinear", align_corners=False) for l in self.levels[-2::-1]]
-        return self.out_conv(self.reduce(torch.cat([top] + ups, 1)))
-
-NECKS = {"StrideNeck": StrideNeck, "HRFPN": HRFPN}
-
-def build_neck(name:str, feature_channels:dict, out_channels:int, out_stride:int=4) -> nn.Module:
-    "A new neck of `NECKS` by name; `KeyError` listing the names if unknown."
-    if name not in NECKS: raise KeyError(f"unknown neck {name!r}; known: {sorted(NECKS)}")
-    return NECKS[name](feature_channels, out_channels, out_stride)
-
 # %% ../nbs/03_necks_heads.ipynb #5db2b044
 def decoder_memory_table(batch:int, num_keypoints:int=20, output_size=512, query_dim:int=256,
                          backbone_channels:list=(24, 48, 64, 256), decoder_channels:list=(256, 128, 64, 32),
@@ -181,76 +221,32 @@ def decoder_memory_table(batch:int, num_keypoints:int=20, output_size=512, query
     if H % 32 or W % 32: raise ValueError(f"`output_size` must be divisible by 32; got {output_size!r}")
     b, (d0, d1, d2, d3) = list(backbone_channels), list(decoder_channels)
     px = lambda div: B * (H // div) * (W // div)   # pixels of a batch at stride `div`
-    rows = [("query_to_spatial", (B, d0, H // 32, W // 32), B * K * query_dim + K * px(32), True),
-            ("stages.0", (B, d1, H // 16, W // 16), (d0 + b[2] + 4 * d1) * px(16), True),
-            ("stages.1", (B, d1, H // 8, W // 8), (d1 + b[2] + 4 * d1) * px(8), True),
-            ("stages.2", (B, d2, H // 4, W // 4), (d1 + b[1] + 4 * d2) * px(4), True),
-            ("stages.3", (B, d3, H // 2, W // 2), (d2 + b[0] + 4 * d3) * px(2), True),
-            ("final_upsample", (B, d3, H, W), 3 * d3 * px(1), False),
-            ("heatmap_head", (B, K, H, W), 0, True)]
-    return [dict(module=m, shape=s, output_bytes=math.prod(s) * bytes_per_element,
-                 saved_bytes=n * bytes_per_element, in_draft=seen) for m, s, n, seen in rows]
+    rows = [("query_to_spatial", (B, d0, H // 32, W // 32), B * K * query_dim + K * px(32)),
+            ("stages.0", (B, d1, H // 16, W // 16), (d0 + b[2] + 4 * d1) * px(16)),
+            ("stages.1", (B, d1, H // 8, W // 8), (d1 + b[2] + 4 * d1) * px(8)),
+            ("stages.2", (B, d2, H // 4, W // 4), (d1 + b[1] + 4 * d2) * px(4)),
+            ("stages.3", (B, d3, H // 2, W // 2), (d2 + b[0] + 4 * d3) * px(2)),
+            ("final_upsample", (B, d3, H, W), 3 * d3 * px(1)),
+            ("heatmap_head", (B, K, H, W), 0)]
+    return [dict(module=m, shape=s, output_bytes=math.prod(s) * bytes_per_element, saved_bytes=n * bytes_per_element) for m, s, n in rows]
 
 def memory_totals(rows:list[dict]) -> dict:
-    "Sums of a memory table, in bytes: the rows the kit's first draft lists, all outputs, all saved for backward."
-    return dict(draft_rows=sum(r["output_bytes"] for r in rows if r["in_draft"]),
-                outputs=sum(r["output_bytes"] for r in rows), saved=sum(r["saved_bytes"] for r in rows))
-
-# %% ../nbs/03_necks_heads.ipynb #366eb197
-def measure_module_outputs(model:nn.Module, names:list[str], *inputs) -> dict[str, int]:
-    "Bytes returned by each named submodule during one forward pass (measured with forward hooks)."
-    sizes, handles = {}, []
-    def hook(name):
-        def _h(mod, args, out): sizes[name] = sum(t.numel() * t.element_size() for t in tensors_of(out))
-        return _h
-    try:
-        for n in names: handles.append(model.get_submodule(n).register_forward_hook(hook(n)))
-        with torch.no_grad(): model(*inputs)
-    finally:
-        for h in handles: h.remove()
-    return sizes
-
-def _storage_id(t:torch.Tensor) -> int: return t.untyped_storage()._cdata   # one id per storage, also on `meta` (where data_ptr() is 0)
-
-def measure_saved_activations(model:nn.Module, *inputs) -> int:
-    "Bytes of the distinct non-parameter tensors autograd saves for backward during one forward pass (any device, `meta` included)."
-    params = {_storage_id(p) for p in model.parameters()}
-    seen = {}
-    def pack(t):
-        if _storage_id(t) not in params: seen[_storage_id(t)] = t.untyped_storage().nbytes()
-        return t
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        model(*inputs)
-    return sum(seen.values())
-
-# %% ../nbs/03_necks_heads.ipynb #aa7a5311
-def _deform_conv_flop(x_shape, w_shape, *args, out_shape=None, **kwargs) -> int:
-    "FLOPs of `torchvision::deform_conv2d` (input, weight, ...) as the convolution it computes; the bilinear sampling is not counted."
-    return 2 * out_shape[0] * math.prod(out_shape[2:]) * math.prod(w_shape)
-
-def count_macs(model:nn.Module, *inputs) -> int:
-    "Multiply-accumulates of one forward pass (no grad): convolutions, transposed convolutions, matmuls, deformable convolutions."
-    custom = {}
-    try: custom[torch.ops.torchvision.deform_conv2d] = _deform_conv_flop
-    except (AttributeError, RuntimeError): pass          # torchvision not loaded: its operator cannot run either
-    with torch.no_grad(), FlopCounterMode(display=False, custom_mapping=custom) as counter: model(*inputs)
-    return counter.get_total_flops() // 2
+    "Sums of a memory table, in bytes: all outputs, all saved for backward."
+    return dict(outputs=sum(r["output_bytes"] for r in rows), saved=sum(r["saved_bytes"] for r in rows))
 
 # %% ../nbs/03_necks_heads.ipynb #73ceebee
 def plot_memory_table(rows:list[dict], title:str="") -> Figure:
-    "Bar chart of a `decoder_memory_table`: output MiB (red if the kit's first draft omits it) and MiB saved for backward."
+    "Bar chart of a `decoder_memory_table`: output MiB and MiB saved for backward, per module."
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 3))
+    fig, ax = plt.subplots(figsize=(8, 3.4))
     xs = range(len(rows))
-    ax.bar([x - 0.2 for x in xs], [r["output_bytes"] / 2 ** 20 for r in rows], 0.4, label="output",
-           color=["C0" if r["in_draft"] else "C3" for r in rows])
+    ax.bar([x - 0.2 for x in xs], [r["output_bytes"] / 2 ** 20 for r in rows], 0.4, label="output", color="C0")
     ax.bar([x + 0.2 for x in xs], [r["saved_bytes"] / 2 ** 20 for r in rows], 0.4, label="saved for backward", color="C1")
-    ax.set_xticks(list(xs), [r["module"] for r in rows], rotation=30, ha="right", fontsize=8)
-    ax.set_ylabel("MiB"); ax.legend(fontsize=8)
+    ax.set_xticks(list(xs), [r["module"] for r in rows], rotation=30, ha="right", fontsize=9)
+    ax.set_ylabel("MiB"); ax.legend(fontsize=9)
     t = memory_totals(rows)
-    ax.set_title(title or f"listed in the draft {t['draft_rows'] / 2**20:.0f} MiB (red: not listed), all outputs "
-                 f"{t['outputs'] / 2**20:.0f} MiB, saved {t['saved'] / 2**20:.0f} MiB", fontsize=9)
-    fig.tight_layout()
+    ax.set_title(title or f"MultiScaleDecoder memory: outputs {t['outputs'] / 2**20:.0f} MiB, saved for backward {t['saved'] / 2**20:.0f} MiB", fontsize=10)
+    fig.tight_layout(); plt.close(fig)
     return fig
 
 # %% ../nbs/03_necks_heads.ipynb #dfb789c5
@@ -303,7 +299,7 @@ class DetectionHead(nn.Module):
 
 # %% ../nbs/03_necks_heads.ipynb #fe3abe96
 class FPN(nn.Module):
-    "Feature pyramid (Lin et al. 2017): [C3, C4, C5] -> [P3, ..., P7] with `out_channels` each (P6, P7 by max pooling)."
+    "Feature pyramid (Lin et al., CVPR 2017): [C3, C4, C5] -> [P3, ..., P7] with `out_channels` each (P6, P7 by max pooling)."
     def __init__(self, in_channels:list, out_channels:int=256, extra_levels:int=2):
         super().__init__()
         if not in_channels or not all(isinstance(c, int) and c > 0 for c in in_channels):
@@ -334,8 +330,8 @@ def default_modules(device="meta") -> dict:
     "The configurations whose sizes the notebook and the benchmark report (built on `device`; `meta` allocates nothing)."
     with torch.device(device):
         return {"LightHRNet() (default)": LightHRNet(),
-                "LightHRNet(n_channels=64) (first draft's training config)": LightHRNet(n_channels=64),
-                "LightHRNet(n_channels=64, num_branches=3) (first draft's 3-branch config)": LightHRNet(n_channels=64, num_branches=3),
+                "LightHRNet(n_channels=64)": LightHRNet(n_channels=64),
+                "LightHRNet(n_channels=64, num_branches=3)": LightHRNet(n_channels=64, num_branches=3),
                 "LightHRNet(num_stages=3, num_branches=4)": LightHRNet(num_stages=3, num_branches=4),
                 "UNet() (default)": UNet(),
                 "MultiScaleDecoder(20, output_size=512)": MultiScaleDecoder(20),
