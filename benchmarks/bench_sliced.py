@@ -5,7 +5,8 @@ std 1 so that scores spread), one torch thread. Per repeat, alternating:
 - `sliced`: `detect(mode="sliced")`, SAHI's defaults (slices of --slice px, overlap 0.2, the full image too, greedy NMM on
   IoS 0.5), slices batched by padded size (`crop_batch`); its pixel count comes from `counting_pixels`;
 - `one forward`: the network alone on one input of the same total pixels (a single image of that area, width 1920, height
-  rounded to the stride), no decoding, no merging.
+  rounded to the stride), no decoding, no merging;
+- `one global pass`: the same input through `detect(mode="global")`, forward and decoding (what any mode pays per pixel).
 The ratio of the medians is the overhead of slicing, batching, decoding and merging. Prints a markdown section for BENCHMARKS.md.
 
     python benchmarks/bench_sliced.py [--preset student --slice 512 --repeats 5]
@@ -37,13 +38,14 @@ def main(argv=None):
     h_eq = max(m.stride, round(pixels / W / m.stride) * m.stride)
     x_eq = torch.rand(1, 3, h_eq, W)
     with torch.no_grad(): m(x_eq)                                     # warm-up
-    t_sl, t_fw = [], []
+    t_sl, t_fw, t_gp = [], [], []
     for _ in range(a.repeats):
         t = time.perf_counter(); m.detect(img, **kw); t_sl.append(time.perf_counter() - t)
         t = time.perf_counter()
         with torch.no_grad(): m(x_eq)
         t_fw.append(time.perf_counter() - t)
-    ms, mf = statistics.median(t_sl), statistics.median(t_fw)
+        t = time.perf_counter(); m.detect(x_eq, mode="global"); t_gp.append(time.perf_counter() - t)
+    ms, mf, mg = statistics.median(t_sl), statistics.median(t_fw), statistics.median(t_gp)
     print(f"## Sliced inference overhead (`benchmarks/bench_sliced.py`)\n")
     print(f"{datetime.date.today()}, {cpu_model()}, 1 torch thread, torch {torch.__version__}, `{a.preset}` preset, one {W}x{H} image, "
           f"slices of {a.slice} px with overlap 0.2 ({n_slices} slices) plus the full image, crop_batch {a.crop_batch}, "
@@ -51,7 +53,9 @@ def main(argv=None):
     print("| run | pixels | median s | min s | max s |\n|---|---:|---:|---:|---:|")
     print(f"| sliced (`detect(mode=\"sliced\")`) | {pixels:,} | {ms:.3f} | {min(t_sl):.3f} | {max(t_sl):.3f} |")
     print(f"| one forward over the same pixels ({W}x{h_eq}) | {W * h_eq:,} | {mf:.3f} | {min(t_fw):.3f} | {max(t_fw):.3f} |")
-    print(f"\nRatio sliced / one forward: **{ms / mf:.2f}x** (goal: at most 1.2x); pixels {pixels / (H * W):.2f}x the image's.")
+    print(f"| one global pass over the same pixels (forward and decoding) | {W * h_eq:,} | {mg:.3f} | {min(t_gp):.3f} | {max(t_gp):.3f} |")
+    print(f"\nRatio sliced / one forward: **{ms / mf:.2f}x** (goal: at most 1.2x); sliced / one global pass: {ms / mg:.2f}x; "
+          f"per repeat (sliced / forward): {', '.join(f'{x / y:.2f}' for x, y in zip(t_sl, t_fw))}; pixels {pixels / (H * W):.2f}x the image's.")
 
 
 if __name__ == "__main__":

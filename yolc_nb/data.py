@@ -770,11 +770,17 @@ def write_synthetic(out="data/synthetic", n_train:int=64, n_val:int=16, size=(51
                          "choose another folder or pass overwrite=True (yolc-nb data --overwrite) to replace it")
     for n in held: shutil.rmtree(out / n) if (out / n).is_dir() else (out / n).unlink()
     summary = {}
-    for split, ds in splits.items():
-        if format == "visdrone": summary[split] = to_visdrone(ds, out / split, progress=progress)
-        else:
-            d = to_coco(ds, out / f"{split}.coco.json", image_dir=out / split, progress=progress)
-            summary[split] = dict(images=len(d["images"]), boxes=len(d["annotations"]), json=str(out / f"{split}.coco.json"))
+    try:
+        for split, ds in splits.items():
+            if format == "visdrone": summary[split] = to_visdrone(ds, out / split, progress=progress)
+            else:
+                d = to_coco(ds, out / f"{split}.coco.json", image_dir=out / split, progress=progress)
+                summary[split] = dict(images=len(d["images"]), boxes=len(d["annotations"]), json=str(out / f"{split}.coco.json"))
+    except BaseException:                                   # a full disk, Ctrl-C: no half data set is left to be read as a whole one
+        for n in SYNTHETIC_ENTRIES:
+            if (out / n).is_dir(): shutil.rmtree(out / n, ignore_errors=True)
+            elif (out / n).exists(): (out / n).unlink()
+        raise
     if preview:
         import matplotlib.pyplot as plt
         train = VisDroneDET(out / "train") if format == "visdrone" else CocoDetection(out / "train.coco.json", image_dir=out / "train")

@@ -71,7 +71,7 @@ def demo_figures(models:dict, val_ds, out_dir, n_images:int=2, score_thr:float=0
             rec, prec = pr_curve(val_ds, d)
             ax.plot(rec, prec, ls, color=f"C{c}", label=f"{name}{' +crops' if crop else ''}")
     ax.set_xlabel("recall"); ax.set_ylabel("precision"); ax.set_title("precision-recall at IoU 0.5 (validation)", fontsize=9)
-    ax.set_xlim(0, 1); ax.set_ylim(0, 1.02); ax.legend(fontsize=7); fig.tight_layout()
+    ax.set_xlim(0, 1); ax.set_ylim(0, 1.02); ax.legend(fontsize=9); fig.tight_layout()
     save_png(fig, out_dir / "pr_curves.png", 110); files["pr_curves"] = "pr_curves.png"
     names = list(models)
     if len(names) >= 2:
@@ -277,10 +277,10 @@ def render_crop_diagnostic(results:dict, # {name: `crop_diagnostic` result}, e.g
         r_ = results[n]
         ax.bar(np.arange(len(rows)) + (k - (len(names) - 1) / 2) * w, vals, w,
                label=f"{n}: {r_['crops']} crops, {r_['objects_in_crops']} of {r_['objects']} objects inside")
-    ax.set_xticks(range(len(rows)), rows, rotation=30, ha="right", fontsize=7)
+    ax.set_xticks(range(len(rows)), rows, rotation=30, ha="right", fontsize=9)
     ax.axvline(1.5, color="grey", lw=0.5, ls=":"); ax.axvline(1.5 + len(FUSION_RULES), color="grey", lw=0.8)
-    ax.set_ylabel(metric); ax.set_ylim(0, 1); ax.legend(fontsize=7)
-    ax.set_title("the crops' regions: global vs local pass (mechanism), then fusion (plumbing); right: whole images", fontsize=8)
+    ax.set_ylabel(metric); ax.set_ylim(0, 1); ax.legend(fontsize=9)
+    ax.set_title("the crops' regions: global vs local pass (mechanism), then fusion (plumbing); right: whole images", fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -485,7 +485,7 @@ def render_crop_study(study:dict) -> Figure:
             ys = [study["results"][m][s][r] for s in study["scales"]]
             ax.plot(study["scales"], [y if y >= 0 else np.nan for y in ys], "o-" if "in crops" in r else "s--",   # -1: no objects there
                     color=f"C{j}", label=r, ms=4)
-        ax.set_title(m, fontsize=8); ax.set_xlabel("crop scale"); ax.set_xticks(study["scales"])
-    axs[0].set_ylabel(study["metric"]); axs[0].legend(fontsize=7)
+        ax.set_title(m, fontsize=9); ax.set_xlabel("crop scale"); ax.set_xticks(study["scales"])
+    axs[0].set_ylabel(study["metric"]); axs[0].legend(fontsize=9)
     fig.tight_layout()
     return fig

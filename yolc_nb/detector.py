@@ -735,7 +735,9 @@ def _read_within_budget(f:Path, model:nn.Module, max_pixels:int|None, device):
         try: check_pixels(model, hw, max_pixels, device)
         except ValueError as e: return None, f"{_shown(f.name)}: {e}"
     try: return read_image(f), None
-    except (ValueError, FileNotFoundError): return None, f"{_shown(f.name)} is not a readable image"
+    except (ValueError, FileNotFoundError) as e:
+        why = " (a truncated JPEG: re-download or re-export it)" if "truncated JPEG" in str(e) else ""
+        return None, f"{_shown(f.name)} is not a readable image{why}"
 
 def _write_predictions(out:Path, images:list, anns:list, crops:list, names:list):
     "`predictions.coco.json` and `results.json` (pycocotools' results format: `COCO(gt).loadRes(...)`) of the images so far, atomically."
