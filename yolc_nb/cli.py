@@ -234,6 +234,8 @@ def error_line(e:BaseException) -> tuple:
 def main(argv=None) -> int:
     "Entry point of the `yolc-nb` console script."
     args = build_parser().parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):        # a path that is not UTF-8 (b"o\xff") prints as o\xff instead of failing the run
+        if hasattr(stream, "reconfigure"): stream.reconfigure(errors="backslashreplace")
     try:
         t0 = time.time()
         if args.command != "data":
