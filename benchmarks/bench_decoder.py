@@ -20,7 +20,7 @@ class BackboneNeck(torch.nn.Module):
 
 
 class SeedDecoder(torch.nn.Module):
-    "The first draft's MultiScaleDecoder fed with fixed random queries and skips of the draft's shapes."
+    "MultiScaleDecoder fed with fixed random queries and skips of 24, 48 and 64 channels at strides 2, 4 and 8."
     def __init__(self, batch, size, keypoints=20):
         super().__init__()
         self.dec = MultiScaleDecoder(keypoints, 256, output_size=size)
@@ -70,7 +70,7 @@ def main(argv=None):
              "LightHRNet(n_channels=64)": LightHRNet(n_channels=64),
              "UNet() (default)": UNet(),
              "LightHRNet(num_branches=4) + StrideNeck(64)": BackboneNeck(LightHRNet(num_branches=4)),
-             "MultiScaleDecoder(20) on the first draft's skips": SeedDecoder(B, S)}
+             "MultiScaleDecoder(20) on skips at strides 2/4/8": SeedDecoder(B, S)}
     x = torch.randn(B, 3, S, S)
     rows, base = [], None
     for name, model in cases.items():
@@ -86,7 +86,7 @@ def main(argv=None):
     print(f"- Command: `{cmd}`")
     print("- The machine is shared with other jobs: wall seconds include waiting for a core; the process CPU seconds "
           "(one thread) are the steadier measure, and the ratios compare models measured side by side in this run.\n")
-    print("Parameter counts of the default configurations (the kit's first, unpublished draft claimed Light HRNet ~2-5M, UNet ~1M):\n")
+    print("Parameter counts of the default configurations (an earlier version of the kit's text quoted Light HRNet ~2-5M, UNet ~1M):\n")
     print(markdown_table([(n, f"{c:,}") for n, c in parameter_table(default_modules())], ["module", "parameters"]))
     print(f"\nForward + backward of one training step, batch {B}, {S}x{S} input, CPU, median of {a.repeats} after one warm-up; "
           f"ratio = CPU seconds / CPU seconds of the first row; saved = activations autograd keeps for backward "
