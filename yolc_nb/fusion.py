@@ -345,11 +345,15 @@ def render_fusion(global_dets:Detections, patch_dets, crops, method="yolc", iou_
     return fig
 
 def fusion_viewer(global_dets:Detections, patch_dets, crops, scale=1.0, gt_boxes=None, view=None, min_score=0.0):
-    "`ipywidgets.interactive` over `render_fusion`: method menu and IoU/IOS threshold slider."
+    "`ipywidgets.interactive` over `render_fusion`: method menu and IoU/IOS threshold slider (greyed out for the rules that use no threshold)."
     from ipywidgets import fixed, Dropdown, FloatSlider
     from yolc_nb.notebooks import explorer
-    return explorer(render_fusion,
+    w = explorer(render_fusion,
                        global_dets=fixed(global_dets), patch_dets=fixed(list(patch_dets)), crops=fixed(crops),
                        method=Dropdown(options=list(FUSION_METHODS), value="yolc", description="method"),
                        iou_threshold=FloatSlider(value=0.5, min=0.05, max=0.95, step=0.05, description="threshold"),
                        scale=fixed(scale), gt_boxes=fixed(gt_boxes), view=fixed(view), min_score=fixed(min_score), figsize=fixed((10, 4.5)))
+    method, threshold = w.children[0], w.children[1]
+    def sync(change=None): threshold.disabled = method.value in ("yolc", "concat")   # neither reads a threshold
+    method.observe(sync, names="value"); sync()
+    return w
