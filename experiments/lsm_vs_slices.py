@@ -113,9 +113,12 @@ def summarize(family: str, per_seed: dict) -> dict:
     rows = [dict(name=n, family=per_seed[seeds[0]]["rows"][n]["family"],
                  **{k: float(np.mean([per_seed[s]["rows"][n][k] for s in seeds])) for k in keys}) for n in names]
     pair_sets = [{tuple(p) for p in per_seed[s]["pairs"]} for s in seeds]
-    common = sorted(set.intersection(*pair_sets), key=lambda p: per_seed[seeds[0]]["rows"][p[0]]["budget"])
-    pairs = []
+    common = sorted(set.intersection(*pair_sets), key=lambda p: (per_seed[seeds[0]]["rows"][p[0]]["budget"], p))
+    pairs, seen = [], set()
     for a, b in common:
+        same = (b, tuple(round(per_seed[s]["rows"][a][k], 6) for s in seeds for k in ("AP50", "AP_vt", "budget")))
+        if same in seen: continue                 # e.g. 3 or 4 crops allowed where LSM found 2: the same runs as the fewer crops'
+        seen.add(same)
         entry = dict(lsm=a, slices=b, budget_lsm=float(np.mean([per_seed[s]["rows"][a]["budget"] for s in seeds])),
                      budget_slices=float(np.mean([per_seed[s]["rows"][b]["budget"] for s in seeds])))
         for m in ("AP50", "AP_vt"):
