@@ -414,6 +414,8 @@ def sliced_test(self:YOLCDetector, img:torch.Tensor, # [B, 3, H, W]
                ) -> tuple: # (list of `Detections`, list of slices [N_i, 4] xywh, in the same pixels as the boxes)
     "SAHI's sliced inference with this detector: uniform slices through the local pass, the full image through the global pass, merged."
     _check_fusion(fusion, match_threshold, "match_threshold")
+    if not (isinstance(slice_scale, (int, float)) and not isinstance(slice_scale, bool) and 0 < slice_scale < float("inf")):
+        raise ValueError(f"`slice_scale` must be a positive number (1: slices as they are); got {slice_scale!r}")
     if full_image:
         g = self.global_pass(img, img_metas, score_thr, max_per_img, max_pixels)
         image, metas, valid, dets = g["image"], g["metas"], g["valid_hw"], g["dets"]

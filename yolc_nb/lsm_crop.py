@@ -529,7 +529,7 @@ def render_crop_explorer(boxes, # [N, 4] xyxy objects of one image
     boxes = _check_crops(boxes, "boxes")
     crops = findclusters(heat, (grid_cols, grid_rows), top_cells, threshold, mode)
     patches = select_crops(crops, (H, W), max_patches, min_patch_size, expand, min_patch_area=min_patch_area)
-    tiny = ((boxes[:, 2] - boxes[:, 0]).clamp(min=0) * (boxes[:, 3] - boxes[:, 1]).clamp(min=0)).sqrt() < 16
+    tiny = is_tiny(boxes)
     cov = crop_coverage(patches, boxes[tiny], (H, W))
     fig, axs = plt.subplots(1, 2, figsize=(10, 4.6 * H / W + 0.9))
     if image is not None: axs[0].imshow(image.permute(1, 2, 0).clamp(0, 1), extent=(0, W, H, 0))   # pixel i covers [i, i+1), as the boxes
