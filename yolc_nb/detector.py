@@ -494,7 +494,7 @@ def class_names(ckpt:dict, num_classes:int) -> list:
 # %% ../nbs/10_detector.ipynb #f5f7a838
 def detector_costs(cfg, # a configuration name (`DETECTOR_CONFIGS`) or a `detector_config` dict
                    num_classes:int=10, # VisDrone's 10 classes
-                   size=(640, 1024), # (H, W) of the one image: YOLC's training size, 1024x640
+                   size=(640, 1024), # (H, W) of the one image: the kit's training size (YOLC's 1024x640 crops, in landscape)
                    device="meta", # `meta`: shapes only, nothing is computed or allocated
                   ) -> dict: # `params`, `macs` (one forward pass), `saved_bytes` (kept for backward in training mode)
     "What one image costs a detector: parameters, multiply-accumulates of a forward pass, bytes autograd keeps for backward."
