@@ -1,11 +1,12 @@
-"""The distillation study at YOLC's resolution on one GPU: a `yolc` teacher, `hrnet_w18_small` students per seed and KD variant, paired against 'no KD'.
+"""The distillation study at VisDrone's resolution on one GPU: a `yolc` teacher, `hrnet_w18_small` students per seed and KD variant, paired against 'no KD'.
 
 Writes synthetic scenes in the VisDrone2019-DET layout (`write_synthetic(..., format="visdrone")`, 1920x1088 JPEGs, 10 classes)
 to a temporary folder, trains the teacher (preset `yolc`: HRNetV2-W48 + HRFPN + YOLC's head) with `yolc_nb.train.train`, then
 one student (preset `hrnet_w18_small`) per seed and KD variant (`yolc_nb.demo.STUDY_VARIANTS`; 'no KD' is plain `train`, the
 others `distill` with the teacher's `last.pt` as `teacher_ckpt` and the variant's `DistillConfig` overrides, as `kd_ablation`
-builds them). Training uses 1024x640 crops with YOLC's transforms and crop augmentation, AMP, AdamW; every run is scored on the
-validation scenes, global pass and global + crops (`eval_crop`, pycocotools, AI-TOD size ranges). Random weights throughout:
+builds them). Training uses (640, 1024) crops (H, W: YOLC's 1024x640 crops turned to landscape, see nbs/11_augment) with
+YOLC's transforms and crop augmentation, AMP, AdamW; every run is scored on the validation scenes, global pass and global +
+crops (`eval_crop`, pycocotools, AI-TOD size ranges). Random weights throughout:
 the GPU machine has no internet, and the presets keep `pretrained=False`.
 
 Prints and writes `--out`/report.md and report.json (atomically, after every run, so a killed run leaves what finished):
@@ -24,7 +25,7 @@ The GPU run, one call of at most 8 minutes on one NVIDIA H100 (from the reposito
 
 Its defaults (64 training + 32 validation scenes, teacher 300 steps, students 200 steps, batch 8, 8 loader workers, seeds
 0 1 2, variants 'no KD' and 'acting forms (default)', budget 450 s) are ESTIMATES, not measurements: no GPU throughput of these presets
-was measured yet (BENCHMARKS.md, `benchmarks/bench_gpu.py`: "not measured yet"). Assumed at 1024x640, batch 8, AMP: `yolc`
+was measured yet (BENCHMARKS.md, `benchmarks/bench_gpu.py`: "not measured yet"). Assumed at (640, 1024), batch 8, AMP: `yolc`
 about 40 training images/s, `hrnet_w18_small` about 80, a distilled student about 40 (the teacher's forward and the KD crops
 added); so data ~15 s, teacher ~75 s (with its evaluation), a plain student ~30 s, a distilled one ~50 s, 3 seeds ~240 s:
 about 340 s in all. Where the GPU is slower the time guard drops the last seeds rather than overrun.
@@ -56,8 +57,8 @@ def parse_args(argv=None):
     ap.add_argument("--student-steps", type=int, default=200)
     ap.add_argument("--n-train", type=int, default=64, help="synthetic training scenes (crop augmentation shows each twice an epoch)")
     ap.add_argument("--n-val", type=int, default=32, help="synthetic validation scenes")
-    ap.add_argument("--image-size", type=int, nargs=2, default=[1088, 1920], metavar=("H", "W"), help="scene size (YOLC: 1088 1920)")
-    ap.add_argument("--train-size", type=int, nargs=2, default=[640, 1024], metavar=("H", "W"), help="training crops (YOLC: 640 1024)")
+    ap.add_argument("--image-size", type=int, nargs=2, default=[1088, 1920], metavar=("H", "W"), help="scene size (VisDrone's 1080 1920, padded to a multiple of 32)")
+    ap.add_argument("--train-size", type=int, nargs=2, default=[640, 1024], metavar=("H", "W"), help="training crops (the kit's recipes: 640 1024; YOLC's 1024x640 turned to landscape)")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--workers", type=int, default=8, help="loader processes")
     ap.add_argument("--lr", type=float, default=2e-3, help="AdamW learning rate (TrainConfig's default)")

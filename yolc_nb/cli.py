@@ -115,7 +115,7 @@ def _add_data_args(p):
     d.add_argument("--data", help=f"training source: {_SOURCES} (default: synthetic)")
     d.add_argument("--val", help=f"validation source, same forms (default: the synthetic or folder's val split)")
     d.add_argument("--size", type=int, nargs=2, metavar=("H", "W"), help="synthetic scenes' size")
-    d.add_argument("--train-size", type=int, nargs=2, metavar=("H", "W"), help="training crops (YOLC's random crop with padding at scales 0.6-1.3; YOLC: 640 1024)")
+    d.add_argument("--train-size", type=int, nargs=2, metavar=("H", "W"), help="training crops (YOLC's random crop with padding at scales 0.6-1.3; the kit's recipes: 640 1024, YOLC's 1024x640 turned to landscape)")
     d.add_argument("--crop-aug", action=argparse.BooleanOptionalAction, default=None, help="YOLC's crop augmentation: add each image's densest ground-truth cluster, enlarged 1.5x")
     d.add_argument("--keep-others", action="store_true", help="VisDrone: keep category 11 (others) as a class")
     d.add_argument("--object-scale", type=_positive_float, help="synthetic object size multiplier (default: VisDrone sizes scaled to the image)")

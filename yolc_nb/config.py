@@ -115,7 +115,7 @@ class DataConfig(Config):
     flip: bool = True                 # random horizontal and vertical flips in training (aerial views have no "up")
     train: str = "synthetic"          # the training source (see `SOURCE_FORMS`)
     val: str | None = None            # the validation source; None: the synthetic or folder's own val split (none for visdrone/coco)
-    train_size: tuple | None = None   # (H, W) training crops (YOLC's RandomCenterCropPad + resize; YOLC: (640, 1024)); None: whole images
+    train_size: tuple | None = None   # (H, W) training crops (YOLC's RandomCenterCropPad + resize; the kit's recipes: (640, 1024), YOLC's 1024x640 turned to landscape, see 11_augment); None: whole images
     crop_ratios: tuple = RATIOS       # scales of the training crop
     crop_border: int = 128            # the crop's centre stays this far from the image's edges (mmdet's rule)
     crop_aug: bool = False            # YOLC's crop augmentation: one ground-truth cluster crop per image, enlarged 1.5x
@@ -241,14 +241,14 @@ class DistillConfig(Config):
     "Switches and weights of teacher-student distillation; validated on construction."
     teacher_ckpt: str | None = None      # path of the teacher's weights
     kd_weight_global_hm: float = 1.0     # lambda_hm: heatmap KD on the whole image
-    kd_weight_global_coarse: float = 0.1 # lambda_c: decoded coarse boxes on the whole image (pixels^2, hence small)
-    kd_weight_local_refine: float = 0.1  # lambda_r: decoded refine boxes on the crops
+    kd_weight_global_coarse: float = 0.1 # lambda_coarse: decoded coarse boxes on the whole image (pixels^2, hence small)
+    kd_weight_local_refine: float = 0.1  # lambda_refine: decoded refine boxes on the crops
     use_teacher_crop: bool = True        # crops come from the teacher's heatmap (stable early in training)
     max_patches_per_img: int = 4         # crops per image for local KD (0: no local KD)
-    min_patch_size: int | None = None    # KD crops' shortest side in input pixels (YOLC at 1024x640: 64); None: `min_patch_rel` of the input
+    min_patch_size: int | None = None    # KD crops' shortest side in input pixels (`min_patch_rel` 0.1 gives 64 at a (640, 1024) input); None: `min_patch_rel` of the input
     hm_loss: str = "mse"                 # "mse" on sigmoid probabilities, "kl" over classes or "cwd" over locations (`HM_LOSSES`)
     temperature: float = 1.0             # T of the "kl" and "cwd" heatmap losses (CWD's published detection setting: 1)
-    kd_weight_pkd: float = 0.0           # PKD on the neck features (0: off; PKD's published FPN weight: 6)
+    kd_weight_pkd: float = 0.0           # PKD on the neck features (0: off; PKD's published FPN weights: 6 with Faster R-CNN, 10 with RetinaNet and FCOS)
     hm_norm: str | None = None           # heatmap KD normalisation (`KD_NORMS`); None: "objects" for hm_loss "mse", "mean" (unused) otherwise
     hm_weight: str | None = None         # heatmap KD cell weights (`KD_HM_WEIGHTS`); None: "teacher" for hm_loss "mse", "none" otherwise
     box_region: str = "supervised"       # cells of the coarse-box KD (`KD_BOX_REGIONS`)
@@ -327,7 +327,7 @@ class TrainConfig(Config):
     overwrite: bool = False           # train into a folder that already holds a run, replacing it
     notes: str = ""                   # free text kept with the run (what a recipe is for)
     kd_diag_every: int = 0            # distill: log each loss term's gradient share on the student's backbone+neck every N steps (0: never)
-    ema_decay: float | None = None    # keep an exponential moving average of the weights (YOLOX, ultralytics: 0.9999); None: off
+    ema_decay: float | None = None    # keep an exponential moving average of the weights (YOLOX: 0.9998, ultralytics: 0.9999); None: off
     ema_tau: float = 2000.0           # the EMA's decay ramps in as `ema_decay * (1 - exp(-updates / ema_tau))`
     channels_last: bool = False       # models and images in channels-last memory (faster convolutions on CPUs and GPUs; float rounding differs)
     _nested = {"data": DataConfig, "model": ModelConfig, "distill": DistillConfig, "teacher_model": ModelConfig}
