@@ -6,8 +6,8 @@ one student (preset `hrnet_w18_small`) per seed and KD variant (`yolc_nb.demo.ST
 others `distill` with the teacher's `last.pt` as `teacher_ckpt` and the variant's `DistillConfig` overrides, as `kd_ablation`
 builds them). Training uses (640, 1024) crops (H, W: YOLC's 1024x640 crops turned to landscape, see nbs/11_augment) with
 YOLC's transforms and crop augmentation, AMP, AdamW; every run is scored on the validation scenes, global pass and global +
-crops (`eval_crop`, pycocotools, AI-TOD size ranges). Random weights throughout:
-the GPU machine has no internet, and the presets keep `pretrained=False`.
+crops (`eval_crop`, pycocotools, AI-TOD size ranges). Random weights throughout (the presets keep `pretrained=False`),
+so the run needs no network access.
 
 Prints and writes `--out`/report.md and report.json (atomically, after every run, so a killed run leaves what finished):
 the machine, date, exact command, settings, seconds per run, and per metric (AP50, AP_vt) the kit's `kd_ablation_table`:
@@ -19,9 +19,9 @@ same variant; else of any distilled run for a distilled one; else the teacher's 
 slowest finished student run) and stops when the run would end past `--budget-s` seconds after the script started; the
 report then says so, and pairs only the seeds where every variant finished.
 
-The GPU run, one call of at most 8 minutes on one NVIDIA H100 (from the repository root; the report comes back under $OUT):
+The GPU run, sized for about 8 minutes on one NVIDIA H100 (from the repository root):
 
-    python experiments/kd_study_gpu.py --out "$OUT"
+    python experiments/kd_study_gpu.py --out runs/kd_study_gpu
 
 Its defaults (64 training + 32 validation scenes, teacher 300 steps, students 200 steps, batch 8, 8 loader workers, seeds
 0 1 2, variants 'no KD' and 'acting forms (default)', budget 450 s) are ESTIMATES, not measurements: no GPU throughput of these presets
@@ -32,7 +32,7 @@ about 340 s in all. Where the GPU is slower the time guard drops the last seeds 
 
 The CPU check of the script itself (a few minutes on one busy core; numbers meaningless):
 
-    OMP_NUM_THREADS=1 python experiments/kd_study_gpu.py --device cpu --image-size 272 480 --train-size 128 192 --n-train 4 --n-val 2 --teacher-steps 2 --student-steps 2 --seeds 0 1 --batch 2 --teacher student --student tiny --workers 0 --out /tmp/kd_study_cpu_check
+    OMP_NUM_THREADS=1 python experiments/kd_study_gpu.py --device cpu --image-size 272 480 --train-size 128 192 --n-train 4 --n-val 2 --teacher-steps 2 --student-steps 2 --seeds 0 1 --batch 2 --teacher student --student tiny --workers 0 --out runs/kd_study_cpu_check
 """
 import time
 T_START = time.monotonic()          # the time guard counts from here (imports included)
