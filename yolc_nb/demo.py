@@ -464,28 +464,39 @@ CROP_STUDY_ROWS = ("global, in crops", "local, in crops", "global, everywhere", 
 
 def crop_study(models:dict, # {name: detector}, e.g. teachers trained with and without crop augmentation
                ds, scales=(1., 1.5, 2.), metric:str="AP50", progress:bool=True) -> dict:
-    "`metric` of the global and local pass in the crops and of NMS fusion everywhere, per model and crop scale."
+    "`metric` of the global and local pass in the crops and of NMS fusion everywhere, per model and crop scale; with the crops and objects inside them."
     from tqdm.auto import tqdm
     if not models: raise ValueError("`models` must name at least one detector; got none")
     scales = list(scales)
     if not scales or not all(isinstance(x, (int, float)) and math.isfinite(x) and x > 0 for x in scales):
         raise ValueError(f"`scales` must be positive numbers, at least one; got {scales!r}")
-    out = {m: {} for m in models}
+    out, n_in = {m: {} for m in models}, {m: {} for m in models}
     for m, sc in tqdm([(m, sc) for m in models for sc in scales], desc="crop study", disable=not progress):
         d = crop_diagnostic(models[m], ds, crop_scale=sc, fusions=("nms",))
         out[m][float(sc)] = {r: d["metrics"][r][metric] for r in CROP_STUDY_ROWS}
-    return dict(results=out, scales=[float(s) for s in scales], metric=metric)
+        n_in[m][float(sc)] = dict(crops=d["crops"], objects_in_crops=d["objects_in_crops"], objects=d["objects"])
+    return dict(results=out, scales=[float(s) for s in scales], metric=metric, counts=n_in)
 
-def render_crop_study(study:dict) -> Figure:
-    "One panel per model: the study's rows against the crop scale."
-    ms = list(study["results"])
+def render_crop_study(study:dict|list) -> Figure:
+    "One panel per model: the study's rows against the crop scale; given several studies (e.g. one per training seed), their mean as the line and each one as a dot."
+    import warnings
+    studies = list(study) if isinstance(study, (list, tuple)) else [study]
+    if not studies: raise ValueError("`study` must be a `crop_study` result or a non-empty list of them")
+    ms, scales = list(studies[0]["results"]), studies[0]["scales"]
     fig = Figure(figsize=(3.4 * len(ms), 2.9)); axs = np.atleast_1d(fig.subplots(1, len(ms), sharey=True))
     for ax, m in zip(axs, ms):
         for j, r in enumerate(CROP_STUDY_ROWS):
-            ys = [study["results"][m][s][r] for s in study["scales"]]
-            ax.plot(study["scales"], [y if y >= 0 else np.nan for y in ys], "o-" if "in crops" in r else "s--",   # -1: no objects there
+            ys = np.array([[st["results"][m][s][r] for s in scales] for st in studies], dtype=float)
+            ys[ys < 0] = np.nan                                                  # -1: no objects there
+            with warnings.catch_warnings():                                     # a scale with no objects in crops in any study stays NaN
+                warnings.simplefilter("ignore", RuntimeWarning); mean = np.nanmean(ys, 0)
+            ax.plot(scales, mean, "o-" if "in crops" in r else "s--",
                     color=f"C{j}", label=r, ms=4)
-        ax.set_title(m, fontsize=9); ax.set_xlabel("crop scale"); ax.set_xticks(study["scales"])
-    axs[0].set_ylabel(study["metric"]); axs[0].legend(fontsize=9)
+            if len(studies) > 1:
+                dx = 0.03 * (j - 1.5)                                            # rows side by side at each scale
+                ax.scatter(np.tile(scales, len(studies)) + dx, ys.ravel(), color=f"C{j}", s=9, alpha=0.45)
+        ax.set_title(m + (f" (mean of {len(studies)}; dots: each)" if len(studies) > 1 else ""), fontsize=9)
+        ax.set_xlabel("crop scale"); ax.set_xticks(scales)
+    axs[0].set_ylabel(studies[0]["metric"]); axs[0].legend(fontsize=9)
     fig.tight_layout()
     return fig
