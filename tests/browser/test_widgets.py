@@ -3,11 +3,21 @@
 
 For each notebook of `nbs/` with a widget (a code cell calling `interactive(`), in a temporary copy of `nbs/`:
 open it in JupyterLab, run all cells (the cells nbdev-test skips, `#| slow`/`#| gpu`/`#| eval: false`,
-are removed from the copy first), wait for the kernel to go idle, then for every displayed
-`ipywidgets.interactive`: screenshot its output, move each slider with the keyboard, check the
-output changed, and save the first before/after pair to `tests/browser/screenshots/`.
-A notebook fails when a cell shows an error, the kernel dies, a widget does not render,
-a slider move leaves the figure unchanged, or it defines a widget but displays none.
+are removed from the copy first), wait for the kernel to go idle, then exercise every control of every displayed
+`ipywidgets.interactive` as a user would, each action followed by a screenshot of the output that must change:
+  - each slider is moved with the keyboard (a big step first);
+  - each menu (Dropdown), toggle-button group or radio group has each of its other options picked (at most
+    MAX_OPTIONS of them), in order;
+  - each check box or toggle button is switched, then switched back.
+Sliders go first, then the other controls in the order shown. A control displayed disabled (e.g. 08_fusion's
+threshold slider under a rule that reads no threshold) is logged, not failed, and looked at again after each
+change of another control: once one has enabled it, it is exercised (the log says by which change).
+The first before/after pair of each widget (the whole widget) is saved to `tests/browser/screenshots/`,
+reduced under MAX_PNG bytes.
+A notebook fails when a cell shows an error, the kernel dies, a widget does not render, an action leaves the
+figure unchanged or makes an error appear, a widget has no control whose action changed the figure, a control
+stays disabled under every choice the test made (when no menu was capped), or the notebook defines a widget
+but displays none.
 
     python tests/browser/test_widgets.py [NOTEBOOK ...] [--timeout S] [--out DIR] [--headed]
 
@@ -16,6 +26,7 @@ Installs nothing: needs `chromium` on PATH (Debian: apt-get install chromium; or
 """
 from __future__ import annotations
 import argparse, io, json, os, secrets, shutil, subprocess, sys, tempfile, time, urllib.request
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -28,8 +39,33 @@ MAX_PNG = 150_000
 NB_SEL = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"   # the notebook in the visible tab
 ERROR_SEL = (f'{NB_SEL} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
              f'{NB_SEL} .jp-RenderedText[data-mime-type*="error"]')
-SLIDER_SEL = ".widget-slider, .widget-hslider"
 INTERACT_SEL = f"{NB_SEL} .widget-interact"
+# The controls the test exercises (ipywidgets 8 classes): sliders, menus, check boxes, toggle/radio groups, toggle buttons.
+CONTROL_SEL = (".widget-slider, .widget-hslider, .widget-vslider, .widget-dropdown, .widget-checkbox, .widget-toggle-buttons, "
+               ".widget-radio, .widget-toggle-button")
+MAX_OPTIONS = 6        # a menu or button group: at most this many other options are picked
+CHANGE_WAIT = 60       # seconds to wait for the figure to change after an action
+CONTROLS_JS = """(w, sel) => {
+  const kind = e => { const c = e.classList;
+    return c.contains('widget-dropdown') ? 'dropdown' : c.contains('widget-checkbox') ? 'checkbox'
+         : c.contains('widget-toggle-buttons') ? 'buttons' : c.contains('widget-radio') ? 'radio'
+         : c.contains('widget-toggle-button') ? 'toggle' : 'slider'; };
+  return [...w.querySelectorAll(sel)]
+    .filter(e => !e.closest('.widget-output') && !(e.parentElement && e.parentElement.closest('.widget-toggle-buttons, .widget-radio')))
+    .map((e, i) => { e.setAttribute('data-ytest-ctl', String(i));
+      const text = l => l.textContent.replace(/[\u200b\s]+/g, ' ').trim();   // a check box's indent label is a zero-width space
+      const label = kind(e) === 'toggle' ? text(e) : [...e.querySelectorAll('.widget-label, .widget-label-basic')].map(text).find(t => t);
+      return {i, kind: kind(e), label: label || null}; });
+}"""
+DISABLED_JS = """(e, kind) => kind === 'slider' ? (!e.querySelector('.noUi-handle') || !!e.querySelector('.noUi-target[disabled]'))
+  : kind === 'toggle' ? e.disabled
+  : [...e.querySelectorAll('select, input, button')].every(c => c.disabled)"""
+OPTIONS_JS = """(e, kind) => {
+  if (kind === 'dropdown') { const s = e.querySelector('select'); return [[...s.options].map(o => o.textContent), s.selectedIndex]; }
+  const items = kind === 'radio' ? [...e.querySelectorAll('input[type=radio]')] : [...e.querySelectorAll('button')];
+  const labels = items.map(i => (kind === 'radio' ? i.parentElement.textContent : i.textContent).trim());
+  return [labels, items.findIndex(i => kind === 'radio' ? i.checked : i.classList.contains('mod-active'))];
+}"""
 
 # JupyterLab settings for the test: no news/update pop-ups, every cell kept in the DOM (no virtual scrolling).
 LAB_SETTINGS = {
@@ -114,6 +150,45 @@ def _png_small(data: bytes) -> bytes:
         im = im.resize((im.width // 2, im.height // 2))
 
 
+class Control:
+    "One control of an `interactive`, found by `CONTROLS_JS` (which tags it `data-ytest-ctl=<i>`): its state and the user's actions on it."
+    def __init__(self, w, tag, info: dict):
+        self.tag, self.kind, self.i = tag, info["kind"], info["i"]
+        self.label = info["label"] or f"{self.kind}{self.i}"
+        self.loc = w.locator(f'[data-ytest-ctl="{self.i}"]')
+
+    def disabled(self) -> bool: return self.loc.evaluate(DISABLED_JS, self.kind)
+
+    def move_slider(self, page):
+        "Move the slider with the keys (a big step first, for a visible change); (before, after) readouts, or None if it did not move."
+        handle, readout = self.loc.locator(".noUi-handle").first, self.loc.locator(".widget-readout").first
+        value = lambda: readout.inner_text() if readout.count() else handle.get_attribute("aria-valuenow")
+        v0 = v1 = value()
+        for key in ("PageUp", "PageDown", "ArrowRight", "ArrowLeft"):
+            handle.focus()
+            for _ in range(2): handle.press(key); page.wait_for_timeout(60)
+            v1 = value()
+            if v1 != v0: return v0, v1
+        return None
+
+    def checked(self) -> bool:
+        if self.kind == "checkbox": return self.loc.locator("input[type=checkbox]").is_checked()
+        return "mod-active" in (self.loc.get_attribute("class") or "")
+
+    def toggle(self):
+        if self.kind == "checkbox": self.loc.locator("input[type=checkbox]").click()
+        else: self.loc.click()
+
+    def options(self) -> tuple[list[str], int]:
+        "The option labels and the index of the selected one (-1: none)."
+        return self.loc.evaluate(OPTIONS_JS, self.kind)
+
+    def pick(self, k: int):
+        if self.kind == "dropdown": self.loc.locator("select").select_option(index=k)
+        elif self.kind == "radio": self.loc.locator("input[type=radio]").nth(k).click()
+        else: self.loc.locator("button").nth(k).click()
+
+
 class NotebookCheck:
     "Open one notebook in Lab, run it, exercise its widgets; `problems` collects what failed."
     def __init__(self, page, lab: Lab, name: str, out: Path, timeout: float):
@@ -162,9 +237,9 @@ class NotebookCheck:
         if self.problems: return
         self.widgets()
         errors = self.errors()
-        if errors: self.fail(f"an error appeared while moving sliders:\n{errors[0][:1500]}")
+        if errors and not self.problems: self.fail(f"an error appeared while exercising the widgets:\n{errors[0][:1500]}")
         st = self.wait_idle(30)
-        if st != "idle": self.fail(f"kernel {st} after moving the sliders")
+        if st != "idle": self.fail(f"kernel {st} after exercising the widgets")
 
     def errors(self) -> list[str]:
         out = []
@@ -188,7 +263,7 @@ class NotebookCheck:
         self.page.wait_for_timeout(150)
         box = w.bounding_box()
         right = w.evaluate("""e => Math.max(...[...e.querySelectorAll('.widget-output img, .widget-output svg, '
-                              + '.widget-slider, .widget-hslider, .widget-dropdown, .widget-label, .widget-readout')]
+                              + '.widget-slider, .widget-hslider, .widget-dropdown, .widget-checkbox, .widget-label, .widget-readout')]
                               .map(c => c.getBoundingClientRect().right))""")
         width = min(box["width"], max(right - box["x"], 100) + 8) if right and right > box["x"] else box["width"]
         return self.page.screenshot(clip={"x": box["x"], "y": box["y"], "width": width, "height": box["height"]},
@@ -211,46 +286,80 @@ class NotebookCheck:
             self.widget(interacts.nth(j), f"w{j}" if n > 1 else "w0")
 
     def widget(self, w, tag):
-        page = self.page
+        "Exercise every control of one displayed `interactive`: sliders first, then the choices (menus, check boxes, buttons)."
         outl = w.locator(".widget-output").last
         try: outl.locator("img, .jp-RenderedImage, svg").first.wait_for(state="visible", timeout=30_000)
         except Exception:
             self.fail(f"{tag}: its output shows no figure (`interactive(f, ...)` does not display what f returns: "
                       "use `interactive(f, {'auto_display': True}, ...)` or call display(fig) inside f)"); return
-        sliders = w.locator(SLIDER_SEL)
-        ns = sliders.count()
-        if ns == 0: self.fail(f"{tag}: no slider"); return
-        first = before = self.shot(outl)
-        first_full = self.shot_widget(w)
-        saved = False
-        for i in range(ns):
-            s = sliders.nth(i)
-            label = (s.locator(".widget-label").first.inner_text() if s.locator(".widget-label").count() else f"slider{i}").strip()
-            handle = s.locator(".noUi-handle").first
-            readout = s.locator(".widget-readout").first
-            if s.locator(".noUi-handle[disabled], .noUi-target[disabled]").count() or handle.count() == 0:
-                self.notes.append(f"{tag}/{label}: disabled"); continue
-            v0 = readout.inner_text() if readout.count() else None
-            after, v1 = None, v0
-            for key in ("PageUp", "PageDown", "ArrowRight", "ArrowLeft"):   # a big step first: a visible change
-                handle.focus()
-                for _ in range(2): handle.press(key); page.wait_for_timeout(60)
-                v1 = readout.inner_text() if readout.count() else None
-                if v1 != v0: break
-            if v1 == v0:
-                self.notes.append(f"{tag}/{label}: a single value, cannot move"); continue
-            # the figure is redrawn by the kernel: poll the screenshot until it changes (or time runs out)
-            deadline = time.time() + 60
-            while time.time() < deadline:
-                self.wait_idle(30, settle=0.5)
-                after = self.shot(outl)
-                if after != before: break
-                page.wait_for_timeout(500)
-            if after == before: self.fail(f"{tag}: moving '{label}' {v0} -> {v1} left the figure unchanged"); continue
-            log(f"  {tag}: '{label}' {v0} -> {v1}: figure changed")
-            if not saved:
-                self.save(tag, "before", first_full); self.save(tag, "after", self.shot_widget(w)); saved = True
-            before = after
+        ctls = [Control(w, tag, c) for c in w.evaluate(CONTROLS_JS, CONTROL_SEL)]
+        log(f"  {tag}: " + (", ".join(f"{c.kind} '{c.label}'" for c in ctls) or "no control"))
+        self.fig, self.full, self.saved, self.moved = self.shot(outl), self.shot_widget(w), False, []
+        self.pending: list[Control] = []        # disabled controls, tried again after each change of another
+        self.capped = False                     # True when a menu had more options than the test picks
+        for c in sorted(ctls, key=lambda c: c.kind != "slider"):   # the sliders first: a menu may disable some
+            if c.disabled():
+                self.note(f"{tag}/{c.label}: {c.kind} disabled as displayed; tried again after each change of another control")
+                self.pending.append(c); continue
+            self.exercise(c, w, outl)
+        for c in self.pending:
+            msg = f"{tag}/{c.label}: {c.kind} stayed disabled under every choice the test made"
+            if self.capped: self.note(msg + f" (menus capped at {MAX_OPTIONS} other options)")
+            else: self.fail(msg + ": a control no choice enables cannot be used")
+        if not self.moved: self.fail(f"{tag}: no control was moved with a change of the figure")
+
+    def exercise(self, c: Control, w, outl):
+        "One control: a slider moved once with the keys, each other option of a menu picked, a check box toggled and back."
+        if c.kind == "slider":
+            self.step(c, w, outl, lambda: (f"'{c.label}' {v[0]} -> {v[1]}" if (v := c.move_slider(self.page)) else None),
+                      f"{c.tag}/{c.label}: slider of a single value, cannot move")
+        elif c.kind in ("checkbox", "toggle"):
+            for _ in range(2):
+                v0 = c.checked()
+                self.step(c, w, outl, lambda: (c.toggle(), f"'{c.label}' {v0} -> {not v0}")[1])
+        else:
+            opts, cur = c.options()
+            others = [k for k in range(len(opts)) if k != cur]
+            if len(others) > MAX_OPTIONS: others, self.capped = others[:MAX_OPTIONS], True
+            if not others: self.note(f"{c.tag}/{c.label}: {c.kind} of a single option, cannot change"); return
+            for k in others:
+                def pick(k=k):
+                    prev = c.options()[1]
+                    c.pick(k)
+                    return f"'{c.label}' {opts[prev] if prev >= 0 else None!r} -> {opts[k]!r}"
+                self.step(c, w, outl, pick)
+
+    def step(self, c: Control, w, outl, act, why_not: str = "") -> bool:
+        """Do `act` (one user action; returns what it did, or None when it could not act), wait for the kernel to redraw
+        the figure; a failure when the figure stays the same or an error appears. Then exercise the controls it enabled."""
+        old = self.errors()
+        what = act()
+        if what is None: self.note(why_not); return False
+        deadline, after = time.time() + CHANGE_WAIT, self.fig
+        while time.time() < deadline:      # the kernel redraws the figure: poll the screenshot until it changes
+            self.wait_idle(30, settle=0.5)
+            after = self.shot(outl)
+            if after != self.fig: break
+            self.page.wait_for_timeout(500)
+        new = list((Counter(self.errors()) - Counter(old)).elements())   # errors that were not on the page before
+        ok = not new and after != self.fig
+        if new: self.fail(f"{c.tag}: {what}: an error appeared:\n{new[0][:1500]}")
+        elif not ok: self.fail(f"{c.tag}: {what} left the figure unchanged")
+        else: log(f"  {c.tag}: {what}: figure changed")
+        self.fig = after
+        if not ok: return False
+        self.moved.append(what)
+        if not self.saved: self.save(c.tag, "before", self.full); self.save(c.tag, "after", self.shot_widget(w)); self.saved = True
+        if self.pending:
+            self.page.wait_for_timeout(300)          # the `disabled` sync comes after the redraw's outputs
+            for d in [d for d in self.pending if not d.disabled()]:
+                if d not in self.pending: continue   # exercised already, by a nested step
+                self.pending.remove(d)
+                self.note(f"{d.tag}/{d.label}: {d.kind} enabled by {what}; exercised")
+                self.exercise(d, w, outl)
+        return True
+
+    def note(self, msg): self.notes.append(msg); log(f"  note: {msg}")
 
     def save(self, tag, which, png):
         self.out.mkdir(parents=True, exist_ok=True)
@@ -305,7 +414,6 @@ def main(argv=None) -> int:
                         page.context.close()
                         lab.shutdown_kernels()
                     for c in console[:3]: log(f"  page error: {c[:300]}")
-                    for nt in chk.notes: log(f"  note: {nt}")
                     results[p.name] = (not chk.problems, time.time() - t0)
                     log(f"-- {p.name}: {'passed' if not chk.problems else 'FAILED'} in {time.time() - t0:.1f} s")
                 browser.close()
