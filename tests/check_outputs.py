@@ -17,7 +17,10 @@ For every notebook in nbs/:
   cannot open ("first draft", "design document"), and every numbered notebook but `00_core` and `14_cli` shows a
   figure (a stored image, or a Markdown image of a run's figure);
 - a cell that shows `results_table("NAME")` stores exactly the Markdown of `nbs/results/NAME.json` now:
-  a table a reader sees is the one its run wrote.
+  a table a reader sees is the one its run wrote;
+- a Markdown table typed in a notebook (the README's come from `index.ipynb`) that has the header of a results file
+  holds exactly that file's rows, and a typed table row that quotes a paired difference over seeds
+  (`+0.049 [+0.020, +0.077], ahead on 32 of 47 seeds`, then its MDE) quotes a row of a results file.
 
     python tests/check_outputs.py [NOTEBOOK ...]
 
@@ -55,6 +58,33 @@ def results_problem(src: str, outs: list) -> str | None:
     have = ["".join(o["data"]["text/markdown"]) for o in outs if "text/markdown" in o.get("data", {})]
     if want not in have: return f"its stored table differs from nbs/results/{f.name} (refresh the notebook after the run)"
     return None
+
+QUOTE_RE = re.compile(r"([+-]\d\.\d{3}) (\[[+-]\d\.\d{3}, [+-]\d\.\d{3}\]), ahead on (\d+ of \d+) seeds \| (\d\.\d{3})")
+
+def _cells(line: str) -> list[str]: return [c.strip() for c in line.strip().strip("|").split("|")]
+
+def results_files() -> dict:
+    "Every results file: {name: (header cells, rows as lists of strings)}."
+    out = {}
+    for f in sorted((NBS / "results").glob("*.json")):
+        r = json.loads(f.read_text(encoding="utf-8"))
+        out[f.stem] = ([str(c) for c in r["columns"]], [[str(v) for v in row] for row in r["rows"]])
+    return out
+
+def typed_table_problems(md: str, results: dict) -> list[str]:
+    "Problems of the Markdown tables typed in one cell: a results file's header with other rows, or a quoted paired difference no results file holds."
+    lines, out = md.splitlines(), []
+    quotes = {(row[cols.index("− no KD, +crops")].split(" ")[0], row[cols.index("95% interval")], row[cols.index("ahead")], row[cols.index("MDE")])
+              for cols, rows in results.values() if {"− no KD, +crops", "95% interval", "ahead", "MDE"} <= set(cols) for row in rows}
+    for i, l in enumerate(lines):
+        if not (l.startswith("|") and i + 1 < len(lines) and lines[i + 1].startswith("|---")): continue
+        body = [_cells(x) for x in lines[i + 2:][:next((k for k, x in enumerate(lines[i + 2:]) if not x.startswith("|")), len(lines) - i - 2)]]
+        for name, (cols, rows) in results.items():
+            if _cells(l) == cols and body != rows: out.append(f"a typed table with the header of nbs/results/{name}.json holds other rows than the file")
+        for row in body:
+            if (m := QUOTE_RE.search(" | ".join(row))) and m.groups() not in quotes:
+                out.append(f"a typed table quotes {m.group(0)!r}, which no results file holds (nbs/results/kd_*.json)")
+    return out
 
 def figure_makers() -> set[str]:
     "Names of the kit's functions that return a matplotlib Figure or an ipywidgets widget."
@@ -103,14 +133,16 @@ def shows_figure(src: str, makers: set[str]) -> bool:
                     and _called(st.value) in makers: return True
     return False
 
-def problems(path: Path, makers: set[str]) -> list[str]:
+def problems(path: Path, makers: set[str], results: dict | None = None) -> list[str]:
     nb, out, seen = load_nb(path), [], {}
+    results = results_files() if results is None else results
     if (size := path.stat().st_size) > MAX_NB_BYTES: out.append(f"{size / 2**20:.1f} MB, over {MAX_NB_BYTES // 2**20} MB")
     n_figures = 0
     for i, c in enumerate(nb["cells"]):
         where = f"cell {i} ({c.get('id')})"
         if (m := UNOPENABLE_RE.search(cell_source(c))): out.append(f"{where}: refers to a {m.group(0)!r} a reader cannot open")
         if c["cell_type"] != "code":
+            out += [f"{where}: {q}" for q in typed_table_problems(cell_source(c), results)]
             n_figures += bool(re.search(r"!\[[^\]]*\]\([^)]+\.(?:png|svg|jpg)\)", cell_source(c)))
             continue
         if re.match(r"\s*#\|\s*export", cell_source(c)) and (n := len(cell_source(c).splitlines())) > MAX_EXPORTED_LINES:
@@ -147,9 +179,9 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     names = [Path(n).name if n.endswith(".ipynb") else f"{n}.ipynb" for n in a.notebooks]
     paths = [NBS / n for n in names] if names else notebooks()
-    makers, failed = figure_makers(), 0
+    makers, results, failed = figure_makers(), results_files(), 0
     for p in paths:
-        probs = problems(p, makers)
+        probs = problems(p, makers, results)
         failed += bool(probs)
         print(f"{'FAIL' if probs else 'pass'}  {p.name}" + "".join(f"\n      {q}" for q in probs[:20])
               + (f"\n      ... and {len(probs) - 20} more" if len(probs) > 20 else ""), flush=True)
