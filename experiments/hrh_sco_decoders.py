@@ -4,7 +4,7 @@ Trains the five head variants of `05_hrh_sco` (`HRH_VARIANTS`: the YOLC baseline
 with and without sub-pixel centre offsets) on the notebook's synthetic crops, decodes the unseen crops in every way that
 applies, and writes the table (`nbs/results/hrh_sco_decoders.json`, shown by `results_table("hrh_sco_decoders")`) and
 the figure (`nbs/images/hrh_sco_decoders.png`). The code is the notebook's own: this script runs its cells that start
-with `# experiment harness`. About 10 minutes on one CPU thread; `--quick` is a smoke test of the script (a few steps on
+with `# experiment harness`. About 5 to 10 minutes on one CPU thread (4.2 minutes for the stored run); `--quick` is a smoke test of the script (a few steps on
 a few crops, written under runs/ unless --results/--images say otherwise), not a result.
 
     python experiments/hrh_sco_decoders.py            # the notebook's run: 400 steps per variant

@@ -2,7 +2,7 @@
 
 For each family of scenes and each detector seed: train one detector (the demo's teacher network, with YOLC's crop
 augmentation), run every setting of `study_modes` on the validation scenes one image at a time (global pass; LSM with 1-4
-crops at enlargements 1, 1.5, 2; SAHI's uniform slices with the full image, several sizes, with and without enlargement;
+crops at enlargements 1, 1.5 (YOLC's), 2, 3 and 4; SAHI's uniform slices with the full image, several sizes, with and without enlargement;
 oracle crops), and score each with pycocotools and AI-TOD's size ranges. Then, over the seeds: each setting's mean metrics,
 pixels processed and time; the pairs of LSM and slice settings whose budgets are within 10%, with their paired difference
 (LSM minus slices: per seed the bootstrap over images, over seeds the mean and its t interval).
