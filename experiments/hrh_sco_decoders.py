@@ -84,29 +84,42 @@ def machine(threads: int) -> str:
             f"Python {platform.python_version()}")
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true", help="smoke test: 2 scenes, 16 crops, 20 steps, 2 variants (not a result)")
-    p.add_argument("--steps", type=int, default=None, help="training steps per variant (default: the notebook's EXPERIMENT, 400)")
+QUICK_TRAIN, QUICK_TEST = dict(n_scenes=2, n_crops=16, crop=96, seed=0), dict(n_scenes=1, n_crops=4, crop=96, seed=100)
+QUICK_VARIANTS, QUICK_STEPS = ("YOLC baseline", "HRH+SCO n=1"), 20
+
+
+def add_run_args(p: argparse.ArgumentParser, name: str, quick_help: str, unit: str = "variant"):
+    "The options the notebook's experiment scripts share: --quick, --steps, --threads, --results, --images."
+    p.add_argument("--quick", action="store_true", help=quick_help)
+    p.add_argument("--steps", type=int, default=None, help=f"training steps per {unit} (default: the notebook's EXPERIMENT, 400)")
     p.add_argument("--threads", type=int, default=1, help="torch threads (default 1: the notebook's setting)")
-    p.add_argument("--results", type=Path, default=None, help=f"results file (default: nbs/results/{NAME}.json; --quick: runs/{NAME}_quick.json)")
-    p.add_argument("--images", type=Path, default=None, help=f"figure file (default: nbs/images/{NAME}.png; --quick: runs/{NAME}_quick.png)")
-    a = p.parse_args(argv)
+    p.add_argument("--results", type=Path, default=None, help=f"results file (default: nbs/results/{name}.json; --quick: runs/{name}_quick.json)")
+    p.add_argument("--images", type=Path, default=None, help=f"figure file (default: nbs/images/{name}.png; --quick: runs/{name}_quick.png)")
+
+
+def run_setup(p: argparse.ArgumentParser, a, name: str) -> dict:
+    "Checks the shared options, sets the threads and returns the harness (`H`), the splits (`tr`, `te`), `variants`, `steps` and the output files."
     if a.steps is not None and a.steps < 1: p.error(f"--steps must be a positive integer; got {a.steps}")
     if a.threads < 1: p.error(f"--threads must be a positive integer; got {a.threads}")
     import torch
-    from yolc_nb.demo import save_png
-    from yolc_nb.notebooks import save_results
     torch.set_num_threads(a.threads)
     H = harness()
     exp = H["EXPERIMENT"]
-    if a.quick:
-        tr, te, variants = dict(n_scenes=2, n_crops=16, crop=96, seed=0), dict(n_scenes=1, n_crops=4, crop=96, seed=100), ("YOLC baseline", "HRH+SCO n=1")
-        steps = a.steps or 20
-    else:
-        tr, te, variants, steps = exp["train"], exp["test"], tuple(H["HRH_VARIANTS"]), a.steps or exp["steps"]
-    out_json = a.results or (ROOT / "runs" / f"{NAME}_quick.json" if a.quick else ROOT / "nbs" / "results" / f"{NAME}.json")
-    out_png = a.images or (ROOT / "runs" / f"{NAME}_quick.png" if a.quick else ROOT / "nbs" / "images" / f"{NAME}.png")
+    if a.quick: tr, te, variants, steps = QUICK_TRAIN, QUICK_TEST, QUICK_VARIANTS, a.steps or QUICK_STEPS
+    else: tr, te, variants, steps = exp["train"], exp["test"], tuple(H["HRH_VARIANTS"]), a.steps or exp["steps"]
+    out_json = a.results or (ROOT / "runs" / f"{name}_quick.json" if a.quick else ROOT / "nbs" / "results" / f"{name}.json")
+    out_png = a.images or (ROOT / "runs" / f"{name}_quick.png" if a.quick else ROOT / "nbs" / "images" / f"{name}.png")
+    return dict(H=H, tr=tr, te=te, variants=variants, steps=steps, out_json=out_json, out_png=out_png)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_run_args(p, NAME, "smoke test: 2 scenes, 16 crops, 20 steps, 2 variants (not a result)")
+    a = p.parse_args(argv)
+    r = run_setup(p, a, NAME)
+    from yolc_nb.demo import save_png
+    from yolc_nb.notebooks import save_results
+    H, tr, te, variants, steps, out_json, out_png = (r[k] for k in ("H", "tr", "te", "variants", "steps", "out_json", "out_png"))
     t0 = time.perf_counter()
     train, test = H["make_split"](**tr), H["make_split"](**te)
     print(f"{len(train)} training crops, {len(test)} test crops ({sum(len(s['boxes']) for s in test)} objects); "

@@ -23,7 +23,7 @@ import argparse, datetime, shlex, sys, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from hrh_sco_decoders import ROOT, harness, machine
+from hrh_sco_decoders import ROOT, add_run_args, machine, run_setup
 
 NAME = "hrh_sco_init"
 DECODING = "integer + 1/2"                  # every variant has it; the YOLC baseline and plain HRH have no SCO
@@ -111,31 +111,16 @@ def render(runs: dict, summary: list, strides: dict, title: str):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true", help="smoke test: 2 scenes, 16 crops, 20 steps, 2 variants, seeds 0 and 1 (not a result)")
-    p.add_argument("--steps", type=int, default=None, help="training steps per run (default: the notebook's EXPERIMENT, 400)")
-    p.add_argument("--replot", action="store_true", help="only redraw the figure from the per-run results file (no training)")
-    p.add_argument("--threads", type=int, default=1, help="torch threads (default 1: the notebook's setting)")
-    p.add_argument("--results", type=Path, default=None, help=f"results file (default: nbs/results/{NAME}.json; --quick: runs/{NAME}_quick.json); "
-                   "the per-run table goes beside it, its name ending in _runs")
-    p.add_argument("--images", type=Path, default=None, help=f"figure file (default: nbs/images/{NAME}.png; --quick: runs/{NAME}_quick.png)")
+    add_run_args(p, NAME, "smoke test: 2 scenes, 16 crops, 20 steps, 2 variants, seeds 0 and 1 (not a result)", unit="run")
+    p.add_argument("--replot", action="store_true", help="only redraw the figure from the per-run results file (no training); "
+                   "the per-run table is written beside --results, its name ending in _runs")
     a = p.parse_args(argv)
-    if a.steps is not None and a.steps < 1: p.error(f"--steps must be a positive integer; got {a.steps}")
-    if a.threads < 1: p.error(f"--threads must be a positive integer; got {a.threads}")
-    import torch
+    r = run_setup(p, a, NAME)
     from yolc_nb.demo import save_png
     from yolc_nb.notebooks import save_results
-    torch.set_num_threads(a.threads)
-    H = harness()
-    exp = H["EXPERIMENT"]
-    if a.quick:
-        tr, te, variants, seeds = (dict(n_scenes=2, n_crops=16, crop=96, seed=0), dict(n_scenes=1, n_crops=4, crop=96, seed=100),
-                                   ("YOLC baseline", "HRH+SCO n=1"), (0, 1))
-        steps = a.steps or 20
-    else:
-        tr, te, variants, seeds, steps = exp["train"], exp["test"], tuple(H["HRH_VARIANTS"]), H["INIT_SEEDS"], a.steps or exp["steps"]
-    out_json = a.results or (ROOT / "runs" / f"{NAME}_quick.json" if a.quick else ROOT / "nbs" / "results" / f"{NAME}.json")
+    H, tr, te, variants, steps, out_json, out_png = (r[k] for k in ("H", "tr", "te", "variants", "steps", "out_json", "out_png"))
+    seeds = (0, 1) if a.quick else H["INIT_SEEDS"]
     out_runs = out_json.with_name(out_json.stem + "_runs.json")
-    out_png = a.images or (ROOT / "runs" / f"{NAME}_quick.png" if a.quick else ROOT / "nbs" / "images" / f"{NAME}.png")
     if a.replot:
         import json
         res = json.loads(out_runs.read_text(encoding="utf-8"))
